@@ -1,0 +1,10 @@
+// amdahl: SIMD-plus-threads compute kernels that tune themselves to the
+// machine. Include this header for the whole public API.
+#ifndef AMDAHL_AMDAHL_H_
+#define AMDAHL_AMDAHL_H_
+
+#include "amdahl/error.h"
+#include "amdahl/pool.h"
+#include "amdahl/topology.h"
+
+#endif  // AMDAHL_AMDAHL_H_

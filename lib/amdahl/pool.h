@@ -1,0 +1,86 @@
+// Fork-join parallel loops on a pool of pinned worker threads.
+//
+// The pool is created lazily by the first parallel call: one worker per usable
+// physical core minus one, because the calling thread takes part. Workers are
+// pinned one per core inside the inherited affinity mask (AMDAHL_PIN=0 turns
+// that off); the caller's own affinity is never changed. Idle workers spin for
+// a short while, then sleep on a futex, so an idle process burns no CPU.
+//
+// Thread count, the first that is set: SetNumThreads() > AMDAHL_NUM_THREADS >
+// OMP_NUM_THREADS (its first item) > one per usable physical core. Values
+// that are not a positive integer warn once and fall back; values above the
+// usable core count are capped to it (the pool never oversubscribes).
+//
+// Concurrency rules:
+// - A parallel call made from inside a pool task runs serially on the calling
+//   thread (no nested oversubscription, no deadlock).
+// - Several user threads may call at once. The first one to arrive uses the
+//   workers; a caller that finds them busy does not wait: it runs its whole
+//   loop serially on its own thread. Results are the same either way.
+// - An exception thrown by a task stops the remaining chunks and is rethrown
+//   to the caller once every worker is back; the pool stays usable.
+// - After fork() the child gets a fresh pool on its first parallel call.
+// - If a worker thread cannot be created, the pool goes on with fewer.
+#ifndef AMDAHL_POOL_H_
+#define AMDAHL_POOL_H_
+
+#include <cstddef>
+#include <string>
+
+#include "amdahl/export.h"
+
+namespace amdahl {
+
+// Returns the number of threads (caller included) a parallel call may use.
+AMDAHL_API size_t NumThreads();
+
+// Sets the thread count for later calls: 0 returns to the environment and the
+// default; values above the usable core count are capped to it.
+AMDAHL_API void SetNumThreads(size_t num_threads);
+
+// Returns how many worker threads exist now (created lazily; tests and the
+// tuner use it). The caller is not counted.
+AMDAHL_API size_t NumWorkersStarted();
+
+// Returns true on a pool worker, or on a caller while it runs a task.
+AMDAHL_API bool InParallelTask();
+
+namespace detail {
+
+using ChunkFn = void (*)(const void* ctx, size_t begin, size_t end);
+
+AMDAHL_API void ParallelRun(size_t begin, size_t end, size_t grain,
+                            size_t max_threads, ChunkFn fn, const void* ctx);
+
+template <class F>
+void CallChunk(const void* ctx, size_t begin, size_t end) {
+  (*static_cast<const F*>(ctx))(begin, end);
+}
+
+// Resolves the thread count from the environment values (either may be null)
+// and the usable core count. Sets *warning when a value was rejected.
+AMDAHL_API size_t ThreadCountFromEnv(const char* amdahl_num_threads,
+                                     const char* omp_num_threads,
+                                     size_t usable_cores, std::string* warning);
+
+}  // namespace detail
+
+// Calls f(chunk_begin, chunk_end) for every chunk of [begin, end): chunks are
+// `grain` long (the last may be shorter) and start at begin + i * grain, the
+// same for any thread count. Chunks run on up to NumThreads() threads.
+template <class F>
+void ParallelFor(size_t begin, size_t end, size_t grain, const F& f) {
+  detail::ParallelRun(begin, end, grain, 0, &detail::CallChunk<F>, &f);
+}
+
+// As ParallelFor, on at most max_threads threads (0: NumThreads()).
+template <class F>
+void ParallelForThreads(size_t begin, size_t end, size_t grain,
+                        size_t max_threads, const F& f) {
+  detail::ParallelRun(begin, end, grain, max_threads, &detail::CallChunk<F>,
+                      &f);
+}
+
+}  // namespace amdahl
+
+#endif  // AMDAHL_POOL_H_

@@ -1,0 +1,389 @@
+// The fork-join pool: pinned workers, per-worker epoch words, spin then futex.
+//
+// A call publishes the job (function, range, grain) in the pool, then bumps
+// the `start` word of each participating worker, each on its own cache line.
+// Workers spin on their word for a short while and then sleep on it with a
+// futex; the caller wakes only those that said they sleep. Chunks are claimed
+// with one shared atomic counter. Each worker acknowledges in its own `done`
+// word, which the caller spins on.
+#include "amdahl/pool.h"
+
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <vector>
+
+#include "amdahl/topology.h"
+#include "lib/log.h"
+
+namespace amdahl {
+namespace {
+
+constexpr size_t kLine = 64;
+// How long an idle worker spins before it sleeps: long enough to catch the
+// next call of a loop of kernels, short enough that an idle process goes
+// quiet within a millisecond.
+constexpr auto kSpinTime = std::chrono::microseconds(300);
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+long Futex(std::atomic<uint32_t>* word, int op, uint32_t value) {
+  static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t), "futex word");
+  return syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), op, value,
+                 nullptr, nullptr, 0);
+}
+
+thread_local bool t_in_task = false;
+
+struct alignas(kLine) WorkerSlot {
+  std::atomic<uint32_t> start{0};    // epoch the caller asks the worker to run
+  std::atomic<uint32_t> sleeping{0}; // 1 while the worker sleeps on `start`
+  std::atomic<uint32_t> done{0};     // last epoch the worker finished
+};
+
+class Pool {
+ public:
+  Pool() : slots_(new WorkerSlot[MaxWorkers()]) {}
+
+  // Threads are never joined: the pool lives until the process ends, and a
+  // fork child simply abandons its copy.
+  ~Pool() = delete;
+
+  static size_t MaxWorkers() {
+    const size_t cores = GetTopology().usable_cores.value;
+    return cores > 1 ? cores - 1 : 0;
+  }
+
+  size_t WorkersStarted() const {
+    return num_workers_.load(std::memory_order_acquire);
+  }
+
+  // Returns false if another caller holds the workers.
+  bool Run(size_t begin, size_t num_chunks, size_t grain, size_t end,
+           size_t threads, detail::ChunkFn fn, const void* ctx) {
+    std::unique_lock<std::mutex> lock(call_mu_, std::try_to_lock);
+    if (!lock.owns_lock()) return false;
+    const size_t workers = EnsureWorkers(threads - 1);
+    if (workers == 0) return false;
+
+    fn_ = fn;
+    ctx_ = ctx;
+    begin_ = begin;
+    end_ = end;
+    grain_ = grain;
+    num_chunks_ = num_chunks;
+    next_.store(0, std::memory_order_relaxed);
+    failed_.store(false, std::memory_order_relaxed);
+    error_ = nullptr;
+    const uint32_t epoch = ++epoch_;
+    for (size_t i = 0; i < workers; ++i) {
+      WorkerSlot& s = slots_[i];
+      s.start.store(epoch, std::memory_order_seq_cst);
+      if (s.sleeping.load(std::memory_order_seq_cst) != 0) {
+        Futex(&s.start, FUTEX_WAKE_PRIVATE, 1);
+      }
+    }
+    t_in_task = true;
+    RunChunks();
+    t_in_task = false;
+    for (size_t i = 0; i < workers; ++i) {
+      WaitDone(slots_[i], epoch);
+    }
+    if (failed_.load(std::memory_order_acquire)) {
+      std::exception_ptr e = error_;
+      error_ = nullptr;
+      std::rethrow_exception(e);
+    }
+    return true;
+  }
+
+ private:
+  static void WaitDone(const WorkerSlot& s, uint32_t epoch) {
+    for (uint32_t spins = 0; s.done.load(std::memory_order_acquire) != epoch;
+         ++spins) {
+      // A worker may have been descheduled (more runnable threads than
+      // cores): after a while, give the CPU away instead of burning it.
+      if (spins < 20000) {
+        CpuRelax();
+      } else {
+        sched_yield();
+      }
+    }
+  }
+
+  void RunChunks() {
+    for (;;) {
+      const size_t i = next_.fetch_add(1, std::memory_order_relaxed);
+      if (i >= num_chunks_) return;
+      const size_t b = begin_ + i * grain_;
+      const size_t e = std::min(end_, b + grain_);
+      try {
+        fn_(ctx_, b, e);
+      } catch (...) {
+        if (!failed_.exchange(true, std::memory_order_acq_rel)) {
+          error_ = std::current_exception();
+        }
+        next_.store(num_chunks_, std::memory_order_relaxed);
+        return;
+      }
+    }
+  }
+
+  // Starts workers until `wanted` exist or thread creation fails. Called with
+  // call_mu_ held. Returns how many may be used.
+  size_t EnsureWorkers(size_t wanted) {
+    wanted = std::min(wanted, MaxWorkers());
+    size_t have = num_workers_.load(std::memory_order_relaxed);
+    while (have < wanted && !spawn_failed_) {
+      if (!StartWorker(have)) {
+        spawn_failed_ = true;
+        WarnOnce("could not start worker thread " + std::to_string(have + 1) +
+                 " (" + std::strerror(errno) + "); going on with " +
+                 std::to_string(have) + " workers");
+        break;
+      }
+      num_workers_.store(++have, std::memory_order_release);
+    }
+    return std::min(have, wanted);
+  }
+
+  struct StartArgs {
+    Pool* pool;
+    size_t index;
+  };
+
+  bool StartWorker(size_t index) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    const Topology& topo = GetTopology();
+    const char* pin = std::getenv("AMDAHL_PIN");
+    const bool do_pin = !(pin != nullptr && std::strcmp(pin, "0") == 0);
+    // Worker i runs on core i + 1: the caller, who is not pinned, usually
+    // sits on the first core and the scheduler keeps it where workers are not.
+    if (do_pin && index + 1 < topo.cores.size()) {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      for (int cpu : topo.cores[index + 1].pus) CPU_SET(cpu, &set);
+      pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+    }
+    auto* args = new StartArgs{this, index};
+    pthread_t thread;
+    const int rc = pthread_create(&thread, &attr, &Pool::WorkerMain, args);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
+      delete args;
+      errno = rc;
+      return false;
+    }
+    pthread_detach(thread);
+    return true;
+  }
+
+  static void* WorkerMain(void* p) {
+    std::unique_ptr<StartArgs> args(static_cast<StartArgs*>(p));
+    args->pool->WorkerLoop(args->index);
+    return nullptr;
+  }
+
+  [[noreturn]] void WorkerLoop(size_t index) {
+    t_in_task = true;
+    WorkerSlot& s = slots_[index];
+    // Not `start`: the caller may already have set it for the first job.
+    uint32_t seen = s.done.load(std::memory_order_acquire);
+    for (;;) {
+      const uint32_t epoch = WaitForStart(s, seen);
+      seen = epoch;
+      RunChunks();
+      s.done.store(epoch, std::memory_order_release);
+    }
+  }
+
+  static uint32_t WaitForStart(WorkerSlot& s, uint32_t seen) {
+    const auto deadline = std::chrono::steady_clock::now() + kSpinTime;
+    for (;;) {
+      for (int i = 0; i < 256; ++i) {
+        const uint32_t e = s.start.load(std::memory_order_acquire);
+        if (e != seen) return e;
+        CpuRelax();
+      }
+      if (std::chrono::steady_clock::now() < deadline) continue;
+      // Sleep. The seq_cst store/load pairs with the caller's store of
+      // `start` and load of `sleeping`: one of the two sees the other.
+      s.sleeping.store(1, std::memory_order_seq_cst);
+      while (s.start.load(std::memory_order_seq_cst) == seen) {
+        Futex(&s.start, FUTEX_WAIT_PRIVATE, seen);
+      }
+      s.sleeping.store(0, std::memory_order_relaxed);
+      return s.start.load(std::memory_order_acquire);
+    }
+  }
+
+  std::unique_ptr<WorkerSlot[]> slots_;
+  std::atomic<size_t> num_workers_{0};
+  bool spawn_failed_ = false;
+  uint32_t epoch_ = 0;
+  std::mutex call_mu_;
+
+  // The job, written by the caller before it bumps the workers' epochs.
+  detail::ChunkFn fn_ = nullptr;
+  const void* ctx_ = nullptr;
+  size_t begin_ = 0, end_ = 0, grain_ = 1, num_chunks_ = 0;
+  std::exception_ptr error_;
+  alignas(kLine) std::atomic<size_t> next_{0};
+  alignas(kLine) std::atomic<bool> failed_{false};
+};
+
+// The pool, created on first use. A fork child forgets its parent's pool (its
+// threads do not exist there) and makes its own.
+std::atomic<Pool*> g_pool{nullptr};
+std::mutex g_pool_mu;
+std::atomic<size_t> g_api_threads{0};
+
+void ForkPrepare() { g_pool_mu.lock(); }
+void ForkParent() { g_pool_mu.unlock(); }
+void ForkChild() {
+  g_pool_mu.unlock();
+  g_pool.store(nullptr, std::memory_order_relaxed);
+  t_in_task = false;
+}
+
+Pool& GetPool() {
+  Pool* pool = g_pool.load(std::memory_order_acquire);
+  if (pool != nullptr) return *pool;
+  std::lock_guard<std::mutex> lock(g_pool_mu);
+  pool = g_pool.load(std::memory_order_relaxed);
+  if (pool == nullptr) {
+    static const bool registered =
+        pthread_atfork(&ForkPrepare, &ForkParent, &ForkChild) == 0;
+    (void)registered;
+    pool = new Pool();
+    g_pool.store(pool, std::memory_order_release);
+  }
+  return *pool;
+}
+
+size_t EnvThreads() {
+  static const size_t n = [] {
+    std::string warning;
+    const size_t r = detail::ThreadCountFromEnv(
+        std::getenv("AMDAHL_NUM_THREADS"), std::getenv("OMP_NUM_THREADS"),
+        GetTopology().usable_cores.value, &warning);
+    if (!warning.empty()) WarnOnce(warning);
+    return r;
+  }();
+  return n;
+}
+
+// Parses a whole string as a decimal integer; false if it is not one.
+bool ParseInt(const std::string& s, long* out) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  const long v = std::strtol(s.c_str(), &end, 10);
+  if (errno != 0 || end == s.c_str() || *end != '\0') return false;
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+namespace detail {
+
+size_t ThreadCountFromEnv(const char* amdahl_num_threads,
+                          const char* omp_num_threads, size_t usable_cores,
+                          std::string* warning) {
+  usable_cores = std::max<size_t>(usable_cores, 1);
+  struct Var {
+    const char* name;
+    const char* value;
+  };
+  for (const Var& var : {Var{"AMDAHL_NUM_THREADS", amdahl_num_threads},
+                         Var{"OMP_NUM_THREADS", omp_num_threads}}) {
+    if (var.value == nullptr || var.value[0] == '\0') continue;
+    std::string text = var.value;
+    // OMP_NUM_THREADS may list one count per nesting level: "4,2".
+    if (std::strcmp(var.name, "OMP_NUM_THREADS") == 0) {
+      text = text.substr(0, text.find(','));
+    }
+    long n = 0;
+    if (!ParseInt(text, &n) || n < 1) {
+      if (warning) {
+        *warning = std::string(var.name) + "='" + var.value +
+                   "' is not a positive integer; using " +
+                   std::to_string(usable_cores) + " threads";
+      }
+      return usable_cores;
+    }
+    if (static_cast<unsigned long>(n) > usable_cores) {
+      if (warning) {
+        *warning = std::string(var.name) + "=" + var.value + " exceeds the " +
+                   std::to_string(usable_cores) + " usable cores; using " +
+                   std::to_string(usable_cores);
+      }
+      return usable_cores;
+    }
+    return static_cast<size_t>(n);
+  }
+  return usable_cores;
+}
+
+void ParallelRun(size_t begin, size_t end, size_t grain, size_t max_threads,
+                 ChunkFn fn, const void* ctx) {
+  if (end <= begin) return;
+  if (grain == 0) grain = 1;
+  const size_t n = end - begin;
+  const size_t num_chunks = n / grain + (n % grain != 0);
+  size_t threads = NumThreads();
+  if (max_threads != 0) threads = std::min(threads, max_threads);
+  threads = std::min(threads, num_chunks);
+  if (threads > 1 && !t_in_task &&
+      GetPool().Run(begin, num_chunks, grain, end, threads, fn, ctx)) {
+    return;
+  }
+  // Serial: one thread, nested, the workers busy with another caller, or no
+  // worker could be started. Same chunks, same order.
+  for (size_t b = begin; b < end; b += grain) {
+    fn(ctx, b, std::min(end, b + grain));
+  }
+}
+
+}  // namespace detail
+
+size_t NumThreads() {
+  const size_t api = g_api_threads.load(std::memory_order_relaxed);
+  if (api != 0) return std::min(api, GetTopology().usable_cores.value);
+  return EnvThreads();
+}
+
+void SetNumThreads(size_t num_threads) {
+  g_api_threads.store(num_threads, std::memory_order_relaxed);
+}
+
+size_t NumWorkersStarted() {
+  Pool* pool = g_pool.load(std::memory_order_acquire);
+  return pool ? pool->WorkersStarted() : 0;
+}
+
+bool InParallelTask() { return t_in_task; }
+
+}  // namespace amdahl

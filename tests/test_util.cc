@@ -1,0 +1,35 @@
+#include "tests/test_util.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+
+namespace amdahl_test {
+
+ChildResult RunSelf(const std::string& prefix, const std::string& test) {
+  std::array<char, 4096> self{};
+  const ssize_t len = readlink("/proc/self/exe", self.data(), self.size() - 1);
+  ChildResult r;
+  if (len <= 0) return r;
+  const std::string cmd = "env AMDAHL_TEST_CHILD=1 " + prefix + " '" +
+                          std::string(self.data(), static_cast<size_t>(len)) +
+                          "' --gtest_filter='" + test + "' 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return r;
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+bool IsChild() {
+  const char* v = std::getenv("AMDAHL_TEST_CHILD");
+  return v != nullptr && v[0] == '1';
+}
+
+}  // namespace amdahl_test

@@ -1,0 +1,24 @@
+// Helpers shared by the tests: re-running this test binary in a child process
+// with another environment or affinity.
+#ifndef AMDAHL_TESTS_TEST_UTIL_H_
+#define AMDAHL_TESTS_TEST_UTIL_H_
+
+#include <string>
+
+namespace amdahl_test {
+
+struct ChildResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs `prefix /proc/self/exe --gtest_filter=<test>` through the shell with
+// AMDAHL_TEST_CHILD=1 set, e.g. prefix "taskset -c 0" or "AMDAHL_NUM_THREADS=1".
+// Child-only tests skip themselves unless IsChild().
+ChildResult RunSelf(const std::string& prefix, const std::string& test);
+
+bool IsChild();
+
+}  // namespace amdahl_test
+
+#endif  // AMDAHL_TESTS_TEST_UTIL_H_
