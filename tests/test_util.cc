@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "hwy/targets.h"
+
 namespace amdahl_test {
 
 ChildResult RunSelf(const std::string& prefix, const std::string& test) {
@@ -30,6 +32,14 @@ ChildResult RunSelf(const std::string& prefix, const std::string& test) {
 bool IsChild() {
   const char* v = std::getenv("AMDAHL_TEST_CHILD");
   return v != nullptr && v[0] == '1';
+}
+
+void ForEachTarget(const std::function<void(const char*)>& f) {
+  for (const int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    f(hwy::TargetName(target));
+  }
+  hwy::SetSupportedTargetsForTest(0);
 }
 
 }  // namespace amdahl_test

@@ -3,6 +3,7 @@
 #ifndef AMDAHL_TESTS_TEST_UTIL_H_
 #define AMDAHL_TESTS_TEST_UTIL_H_
 
+#include <functional>
 #include <string>
 
 namespace amdahl_test {
@@ -18,6 +19,10 @@ struct ChildResult {
 ChildResult RunSelf(const std::string& prefix, const std::string& test);
 
 bool IsChild();
+
+// Calls f(target_name) once for every Highway target that this CPU supports
+// and the library was compiled for, with dynamic dispatch restricted to it.
+void ForEachTarget(const std::function<void(const char*)>& f);
 
 }  // namespace amdahl_test
 

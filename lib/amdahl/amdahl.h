@@ -3,8 +3,11 @@
 #ifndef AMDAHL_AMDAHL_H_
 #define AMDAHL_AMDAHL_H_
 
+#include "amdahl/config.h"
+#include "amdahl/elementwise.h"
 #include "amdahl/error.h"
 #include "amdahl/pool.h"
+#include "amdahl/reduce.h"
 #include "amdahl/topology.h"
 
 #endif  // AMDAHL_AMDAHL_H_

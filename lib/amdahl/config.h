@@ -1,0 +1,42 @@
+// The configuration the kernels run with: data, not logic. Defaults come from
+// the topology (cache sizes, core count); amdahl-tune measures better values
+// and stores them as wisdom, which takes precedence once loaded.
+#ifndef AMDAHL_CONFIG_H_
+#define AMDAHL_CONFIG_H_
+
+#include <cstddef>
+#include <string>
+
+#include "amdahl/export.h"
+
+namespace amdahl {
+
+enum class Kernel { kScale, kAxpy, kAdd, kTriad, kSum, kDot, kGemm };
+enum class DType { kF32, kF64, kI32, kI64 };
+
+AMDAHL_API const char* KernelName(Kernel kernel);  // "scale", ...
+AMDAHL_API const char* DTypeName(DType dtype);     // "f32", ...
+AMDAHL_API size_t DTypeSize(DType dtype);
+
+// Bytes a streaming kernel reads plus writes per element (Scale: 2 arrays).
+AMDAHL_API size_t BytesPerElement(Kernel kernel, DType dtype);
+
+// How a streaming kernel (elementwise or reduction) runs for one size.
+struct LoopConfig {
+  size_t threads = 1;        // at most this many threads, caller included
+  size_t serial_cutoff = 0;  // below this many elements: the caller alone
+  size_t grain = 0;          // elements per chunk, a multiple of 64
+  size_t stream_min = 0;     // from this many elements: non-temporal stores
+  std::string source;        // "defaults" or "wisdom"
+};
+
+// Returns the configuration for `kernel` on `dtype` at n elements.
+AMDAHL_API LoopConfig GetLoopConfig(Kernel kernel, DType dtype, size_t n);
+
+// Leaf size of the reductions' fixed chunk tree, in elements. A constant, not
+// configuration: it decides the bits of a float sum.
+constexpr size_t kReduceLeaf = 4096;
+
+}  // namespace amdahl
+
+#endif  // AMDAHL_CONFIG_H_

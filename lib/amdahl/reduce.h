@@ -1,0 +1,40 @@
+// Reductions for f32, f64, i32 and i64: Sum and Dot.
+//
+// Deterministic: x is cut into leaves of kReduceLeaf (4096) elements, each
+// reduced with 4 vector accumulators in a fixed order, and the leaf results
+// are added pairwise in a fixed tree. Threads only decide who computes which
+// leaf, so any thread count gives the same bits (on the same Highway target;
+// another target has another lane count and may differ in the last bits).
+//
+// Error bound (floats, u = unit roundoff, N = lanes of the target: at least 4
+// for f32 and 2 for f64 on every target):
+//   |Sum(x) - sum x_i| <= g(n) * u * sum |x_i|
+//   |Dot(x, y) - sum x_i y_i| <= (g(n) + 1) * u * sum |x_i y_i|
+//   g(n) = ceil(min(n, 4096) / (4 N)) + log2(N) + 2 + ceil(log2(ceil(n / 4096)))
+// (to first order in u). Integers wrap around (two's complement).
+// Null pointers with n > 0 and overflowing sizes throw amdahl::Error.
+#ifndef AMDAHL_REDUCE_H_
+#define AMDAHL_REDUCE_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "amdahl/export.h"
+
+namespace amdahl {
+
+#define AMDAHL_REDUCE_API(T)                                                 \
+  /* Returns the sum of x[i] for i in [0, n); 0 for n == 0. */              \
+  AMDAHL_API T Sum(size_t n, const T* x);                                    \
+  /* Returns the sum of x[i] * y[i] for i in [0, n); 0 for n == 0. */       \
+  AMDAHL_API T Dot(size_t n, const T* x, const T* y);
+
+AMDAHL_REDUCE_API(float)
+AMDAHL_REDUCE_API(double)
+AMDAHL_REDUCE_API(int32_t)
+AMDAHL_REDUCE_API(int64_t)
+#undef AMDAHL_REDUCE_API
+
+}  // namespace amdahl
+
+#endif  // AMDAHL_REDUCE_H_

@@ -1,0 +1,82 @@
+// Default configuration from the topology. The tuner's wisdom overrides it.
+#include "amdahl/config.h"
+
+#include <algorithm>
+
+#include "amdahl/pool.h"
+#include "amdahl/topology.h"
+
+namespace amdahl {
+
+const char* KernelName(Kernel kernel) {
+  switch (kernel) {
+    case Kernel::kScale: return "scale";
+    case Kernel::kAxpy: return "axpy";
+    case Kernel::kAdd: return "add";
+    case Kernel::kTriad: return "triad";
+    case Kernel::kSum: return "sum";
+    case Kernel::kDot: return "dot";
+    case Kernel::kGemm: return "gemm";
+  }
+  return "?";
+}
+
+const char* DTypeName(DType dtype) {
+  switch (dtype) {
+    case DType::kF32: return "f32";
+    case DType::kF64: return "f64";
+    case DType::kI32: return "i32";
+    case DType::kI64: return "i64";
+  }
+  return "?";
+}
+
+size_t DTypeSize(DType dtype) {
+  return (dtype == DType::kF32 || dtype == DType::kI32) ? 4 : 8;
+}
+
+size_t BytesPerElement(Kernel kernel, DType dtype) {
+  size_t arrays = 3;
+  switch (kernel) {
+    case Kernel::kScale: arrays = 2; break;  // read x, write y
+    case Kernel::kSum: arrays = 1; break;
+    case Kernel::kDot: arrays = 2; break;
+    default: arrays = 3; break;              // Axpy reads y too
+  }
+  return arrays * DTypeSize(dtype);
+}
+
+namespace {
+
+// Round up to a multiple of 64 elements: chunks then start on a cache line
+// (and vector) boundary whenever the array does.
+size_t RoundGrain(size_t elements) {
+  return std::max<size_t>(64, (elements + 63) / 64 * 64);
+}
+
+}  // namespace
+
+LoopConfig GetLoopConfig(Kernel kernel, DType dtype, size_t n) {
+  (void)n;
+  const Topology& topo = GetTopology();
+  const size_t bpe = BytesPerElement(kernel, dtype);
+  LoopConfig c;
+  c.source = "defaults";
+  c.threads = NumThreads();
+  // Waking the workers costs about a microsecond; below ~256 KiB of traffic
+  // one core finishes sooner than that buys.
+  c.serial_cutoff = (256 * 1024) / bpe;
+  // 64 KiB of traffic per chunk: small enough to balance, large enough that
+  // claiming a chunk (one atomic) is noise.
+  c.grain = RoundGrain((64 * 1024) / bpe);
+  if (kernel == Kernel::kSum || kernel == Kernel::kDot) {
+    c.grain = std::max(c.grain, kReduceLeaf) / kReduceLeaf * kReduceLeaf;
+  }
+  // Non-temporal stores once the output cannot stay in the last-level cache.
+  const size_t llc = std::max(topo.l3_bytes.value * topo.clusters.value,
+                              topo.l2_bytes.value * topo.cores.size());
+  c.stream_min = (2 * llc) / bpe;
+  return c;
+}
+
+}  // namespace amdahl

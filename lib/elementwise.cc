@@ -1,0 +1,91 @@
+// Public elementwise kernels: checks, then the caller alone or the pool.
+#include "amdahl/elementwise.h"
+
+#include "amdahl/config.h"
+#include "amdahl/pool.h"
+#include "lib/check.h"
+#include "lib/dtype.h"
+#include "lib/ops/elementwise.h"
+
+namespace amdahl {
+namespace {
+
+// Runs body(begin, end, stream) over [0, n): on the caller below the serial
+// cutoff, else in grain-sized chunks on the pool.
+template <typename T, class Body>
+void RunLoop(Kernel kernel, size_t n, const Body& body) {
+  if (n == 0) return;
+  const LoopConfig c = GetLoopConfig(kernel, DTypeOf<T>(), n);
+  const bool stream = c.stream_min != 0 && n >= c.stream_min;
+  if (n < c.serial_cutoff || c.threads <= 1) {
+    body(0, n, stream);
+    return;
+  }
+  ParallelForThreads(0, n, c.grain, c.threads,
+                     [&](size_t b, size_t e) { body(b, e, stream); });
+}
+
+template <typename T>
+void ScaleImpl(size_t n, T a, const T* x, T* y) {
+  CheckByteSize("Scale", "n", n, sizeof(T));
+  CheckNotNull("Scale", "x", x, n);
+  CheckNotNull("Scale", "y", y, n);
+  CheckSameOrDisjoint("Scale", "y", y, "x", x, n, sizeof(T));
+  RunLoop<T>(Kernel::kScale, n, [=](size_t b, size_t e, bool s) {
+    ops::Scale(a, x + b, y + b, e - b, s);
+  });
+}
+
+template <typename T>
+void AxpyImpl(size_t n, T a, const T* x, T* y) {
+  CheckByteSize("Axpy", "n", n, sizeof(T));
+  CheckNotNull("Axpy", "x", x, n);
+  CheckNotNull("Axpy", "y", y, n);
+  CheckSameOrDisjoint("Axpy", "y", y, "x", x, n, sizeof(T));
+  RunLoop<T>(Kernel::kAxpy, n, [=](size_t b, size_t e, bool s) {
+    ops::Axpy(a, x + b, y + b, e - b, s);
+  });
+}
+
+template <typename T>
+void AddImpl(size_t n, const T* x, const T* y, T* z) {
+  CheckByteSize("Add", "n", n, sizeof(T));
+  CheckNotNull("Add", "x", x, n);
+  CheckNotNull("Add", "y", y, n);
+  CheckNotNull("Add", "z", z, n);
+  CheckSameOrDisjoint("Add", "z", z, "x", x, n, sizeof(T));
+  CheckSameOrDisjoint("Add", "z", z, "y", y, n, sizeof(T));
+  RunLoop<T>(Kernel::kAdd, n, [=](size_t b, size_t e, bool s) {
+    ops::Add(x + b, y + b, z + b, e - b, s);
+  });
+}
+
+template <typename T>
+void TriadImpl(size_t n, const T* x, T a, const T* y, T* z) {
+  CheckByteSize("Triad", "n", n, sizeof(T));
+  CheckNotNull("Triad", "x", x, n);
+  CheckNotNull("Triad", "y", y, n);
+  CheckNotNull("Triad", "z", z, n);
+  CheckSameOrDisjoint("Triad", "z", z, "x", x, n, sizeof(T));
+  CheckSameOrDisjoint("Triad", "z", z, "y", y, n, sizeof(T));
+  RunLoop<T>(Kernel::kTriad, n, [=](size_t b, size_t e, bool s) {
+    ops::Triad(x + b, a, y + b, z + b, e - b, s);
+  });
+}
+
+}  // namespace
+
+#define AMDAHL_DEFINE_ELEMENTWISE_API(T)                                      \
+  void Scale(size_t n, T a, const T* x, T* y) { ScaleImpl(n, a, x, y); }      \
+  void Axpy(size_t n, T a, const T* x, T* y) { AxpyImpl(n, a, x, y); }        \
+  void Add(size_t n, const T* x, const T* y, T* z) { AddImpl(n, x, y, z); }   \
+  void Triad(size_t n, const T* x, T a, const T* y, T* z) {                   \
+    TriadImpl(n, x, a, y, z);                                                 \
+  }
+AMDAHL_DEFINE_ELEMENTWISE_API(float)
+AMDAHL_DEFINE_ELEMENTWISE_API(double)
+AMDAHL_DEFINE_ELEMENTWISE_API(int32_t)
+AMDAHL_DEFINE_ELEMENTWISE_API(int64_t)
+#undef AMDAHL_DEFINE_ELEMENTWISE_API
+
+}  // namespace amdahl

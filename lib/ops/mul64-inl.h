@@ -1,0 +1,73 @@
+// Lane-wise 64-bit integer multiply (low 64 bits, wrapping) for every target.
+// AVX-512 has it natively (vpmullq); elsewhere it is built from 32x32->64
+// MulEven products: a*b mod 2^64 = lo(a)lo(b) + ((hi(a)lo(b) + lo(a)hi(b)) << 32).
+
+// Per-target include guard (Highway's toggle idiom).
+#if defined(AMDAHL_OPS_MUL64_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef AMDAHL_OPS_MUL64_INL_H_
+#undef AMDAHL_OPS_MUL64_INL_H_
+#else
+#define AMDAHL_OPS_MUL64_INL_H_
+#endif
+
+#include "hwy/highway.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace amdahl {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V MulLo64(D d, V a, V b) {
+#if HWY_TARGET <= HWY_AVX3
+  (void)d;
+  return hn::Mul(a, b);
+#elif HWY_TARGET == HWY_SCALAR
+  // One lane: multiply as unsigned so that the wraparound is defined.
+  using T = hn::TFromD<D>;
+  const uint64_t p = static_cast<uint64_t>(hn::GetLane(a)) *
+                     static_cast<uint64_t>(hn::GetLane(b));
+  return hn::Set(d, static_cast<T>(p));
+#else
+  const hn::RebindToUnsigned<D> du;
+  const hn::Repartition<uint32_t, D> d32;
+  const auto au = hn::BitCast(du, a);
+  const auto bu = hn::BitCast(du, b);
+  const auto lolo = hn::MulEven(hn::BitCast(d32, au), hn::BitCast(d32, bu));
+  const auto hilo = hn::MulEven(hn::BitCast(d32, hn::ShiftRight<32>(au)),
+                                hn::BitCast(d32, bu));
+  const auto lohi = hn::MulEven(hn::BitCast(d32, au),
+                                hn::BitCast(d32, hn::ShiftRight<32>(bu)));
+  return hn::BitCast(d, hn::Add(lolo, hn::ShiftLeft<32>(hn::Add(hilo, lohi))));
+#endif
+}
+
+// Multiplies lane-wise for any lane type: MulLo64 for 64-bit integers.
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V MulAny(D d, V a, V b) {
+  using T = hn::TFromD<D>;
+  if constexpr (hwy::IsFloat<T>() || sizeof(T) != 8) {
+    (void)d;
+    return hn::Mul(a, b);
+  } else {
+    return MulLo64(d, a, b);
+  }
+}
+
+// Returns a * b + c: one fused rounding for floats, wrapping for integers.
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V MulAddAny(D d, V a, V b, V c) {
+  using T = hn::TFromD<D>;
+  if constexpr (hwy::IsFloat<T>()) {
+    (void)d;
+    return hn::MulAdd(a, b, c);
+  } else {
+    return hn::Add(MulAny(d, a, b), c);
+  }
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace amdahl
+HWY_AFTER_NAMESPACE();
+
+#endif  // AMDAHL_OPS_MUL64_INL_H_

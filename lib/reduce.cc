@@ -1,0 +1,84 @@
+// Public reductions: leaves computed on the caller or the pool, then added in
+// a fixed pairwise tree (the same bits for any thread count).
+#include "amdahl/reduce.h"
+
+#include <vector>
+
+#include "amdahl/config.h"
+#include "amdahl/pool.h"
+#include "lib/check.h"
+#include "lib/dtype.h"
+#include "lib/ops/reduce.h"
+
+namespace amdahl {
+namespace {
+
+// Adds partials[0, count) pairwise: ((p0 + p1) + (p2 + p3)) + ...
+template <typename T>
+T PairwiseSum(T* p, size_t count) {
+  for (size_t width = 1; width < count; width *= 2) {
+    for (size_t i = 0; i + width < count; i += 2 * width) p[i] += p[i + width];
+  }
+  return p[0];
+}
+
+// leaves(begin, end, partials) reduces the leaves of [begin, end) into
+// partials[0, ...).
+template <typename T, class Leaves>
+T Reduce(Kernel kernel, size_t n, const Leaves& leaves) {
+  if (n == 0) return T(0);
+  const size_t num_leaves = (n + kReduceLeaf - 1) / kReduceLeaf;
+  constexpr size_t kOnStack = 64;
+  T on_stack[kOnStack];
+  std::vector<T> on_heap;
+  T* partials = on_stack;
+  if (num_leaves > kOnStack) {
+    on_heap.resize(num_leaves);
+    partials = on_heap.data();
+  }
+  const LoopConfig c = GetLoopConfig(kernel, DTypeOf<T>(), n);
+  if (n < c.serial_cutoff || c.threads <= 1 || num_leaves == 1) {
+    leaves(0, n, partials);
+  } else {
+    const size_t grain_leaves = c.grain / kReduceLeaf ? c.grain / kReduceLeaf : 1;
+    ParallelForThreads(0, num_leaves, grain_leaves, c.threads,
+                       [&](size_t lb, size_t le) {
+                         const size_t b = lb * kReduceLeaf;
+                         const size_t e = le * kReduceLeaf < n ? le * kReduceLeaf : n;
+                         leaves(b, e, partials + lb);
+                       });
+  }
+  return PairwiseSum(partials, num_leaves);
+}
+
+template <typename T>
+T SumImpl(size_t n, const T* x) {
+  CheckByteSize("Sum", "n", n, sizeof(T));
+  CheckNotNull("Sum", "x", x, n);
+  return Reduce<T>(Kernel::kSum, n, [x](size_t b, size_t e, T* partials) {
+    ops::SumLeaves(x + b, e - b, kReduceLeaf, partials);
+  });
+}
+
+template <typename T>
+T DotImpl(size_t n, const T* x, const T* y) {
+  CheckByteSize("Dot", "n", n, sizeof(T));
+  CheckNotNull("Dot", "x", x, n);
+  CheckNotNull("Dot", "y", y, n);
+  return Reduce<T>(Kernel::kDot, n, [x, y](size_t b, size_t e, T* partials) {
+    ops::DotLeaves(x + b, y + b, e - b, kReduceLeaf, partials);
+  });
+}
+
+}  // namespace
+
+#define AMDAHL_DEFINE_REDUCE_API(T)                                           \
+  T Sum(size_t n, const T* x) { return SumImpl(n, x); }                       \
+  T Dot(size_t n, const T* x, const T* y) { return DotImpl(n, x, y); }
+AMDAHL_DEFINE_REDUCE_API(float)
+AMDAHL_DEFINE_REDUCE_API(double)
+AMDAHL_DEFINE_REDUCE_API(int32_t)
+AMDAHL_DEFINE_REDUCE_API(int64_t)
+#undef AMDAHL_DEFINE_REDUCE_API
+
+}  // namespace amdahl
