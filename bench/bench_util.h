@@ -1,29 +1,74 @@
-// Timing helpers shared by the benchmark files (names as in DESIGN.md).
+// Helpers shared by the benchmark files: wall-clock counters and inputs.
+// Names follow DESIGN.md: "<kernel>/<dtype>/<size>[/threads:<t>]" for amdahl,
+// "peer:<name>/<kernel>/<dtype>/<size>[/threads:<t>]" for peers.
 #ifndef AMDAHL_BENCH_BENCH_UTIL_H_
 #define AMDAHL_BENCH_BENCH_UTIL_H_
 
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <type_traits>
+#include <vector>
 
 namespace amdahl_bench {
 
-// Wall-clock time of a benchmark loop, reported as the counter "ns" (per
-// call). Google Benchmark's own inverted rate counters print as seconds.
-class NsPerCall {
+// Measures the wall-clock time of a benchmark loop (the pool's workers and a
+// peer's threads run beside the caller, so CPU time of the caller is not the
+// right clock) and reports rates from it.
+class WallTimer {
  public:
-  NsPerCall() : start_(std::chrono::steady_clock::now()) {}
-  void Report(benchmark::State& state) const {
-    const double ns = std::chrono::duration<double, std::nano>(
-                          std::chrono::steady_clock::now() - start_)
-                          .count();
-    state.counters["ns"] =
-        ns / static_cast<double>(state.iterations() ? state.iterations() : 1);
+  WallTimer() : start_(std::chrono::steady_clock::now()) {}
+  double Seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
+        .count();
+  }
+  // Sets `name` = per_call * iterations / seconds (e.g. GFLOPS, GBps).
+  void Rate(benchmark::State& state, const char* name, double per_call) const {
+    const double s = Seconds();
+    state.counters[name] =
+        s > 0 ? per_call * static_cast<double>(state.iterations()) / s : 0;
+  }
+  // Sets "ns" = nanoseconds per call.
+  void NsPerCall(benchmark::State& state) const {
+    const double iters = static_cast<double>(state.iterations() ? state.iterations() : 1);
+    state.counters["ns"] = Seconds() * 1e9 / iters;
   }
 
  private:
   std::chrono::steady_clock::time_point start_;
 };
+
+template <typename T>
+std::vector<T> RandomVector(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<T> v(n);
+  for (auto& x : v) {
+    if constexpr (std::is_floating_point_v<T>) {
+      x = std::uniform_real_distribution<T>(-1, 1)(rng);
+    } else {
+      x = static_cast<T>(std::uniform_int_distribution<int>(-100, 100)(rng));
+    }
+  }
+  return v;
+}
+
+template <typename T>
+constexpr const char* DTypeName() {
+  if constexpr (std::is_same_v<T, float>) return "f32";
+  if constexpr (std::is_same_v<T, double>) return "f64";
+  if constexpr (std::is_same_v<T, int32_t>) return "i32";
+  return "i64";
+}
+
+inline std::string ThreadsSuffix(size_t threads) {
+  return threads == 0 ? "" : "/threads:" + std::to_string(threads);
+}
+
+// GEMM sizes of the issue: square n x n x n.
+inline std::vector<size_t> GemmSizes() { return {64, 128, 256, 512, 1024, 2048}; }
 
 }  // namespace amdahl_bench
 

@@ -9,12 +9,12 @@ namespace {
 
 void BM_OmpForkJoin(benchmark::State& state) {
   const int threads = static_cast<int>(amdahl::NumThreads());
-  const amdahl_bench::NsPerCall timer;
+  const amdahl_bench::WallTimer timer;
   for (auto _ : state) {
 #pragma omp parallel num_threads(threads)
     { benchmark::DoNotOptimize(omp_get_thread_num()); }
   }
-  timer.Report(state);
+  timer.NsPerCall(state);
   state.SetLabel(std::to_string(threads) + " threads");
 }
 BENCHMARK(BM_OmpForkJoin)->Name("peer:omp/pool/forkjoin");

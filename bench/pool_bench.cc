@@ -8,13 +8,13 @@ namespace {
 
 void BM_PoolForkJoin(benchmark::State& state) {
   const size_t threads = amdahl::NumThreads();
-  const amdahl_bench::NsPerCall timer;
+  const amdahl_bench::WallTimer timer;
   for (auto _ : state) {
     amdahl::ParallelFor(0, threads, 1, [](size_t b, size_t) {
       benchmark::DoNotOptimize(b);
     });
   }
-  timer.Report(state);
+  timer.NsPerCall(state);
   state.SetLabel(std::to_string(threads) + " threads");
 }
 BENCHMARK(BM_PoolForkJoin)->Name("pool/forkjoin");

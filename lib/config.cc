@@ -5,6 +5,7 @@
 
 #include "amdahl/pool.h"
 #include "amdahl/topology.h"
+#include "lib/ops/gemm.h"
 
 namespace amdahl {
 
@@ -76,6 +77,49 @@ LoopConfig GetLoopConfig(Kernel kernel, DType dtype, size_t n) {
   const size_t llc = std::max(topo.l3_bytes.value * topo.clusters.value,
                               topo.l2_bytes.value * topo.cores.size());
   c.stream_min = (2 * llc) / bpe;
+  return c;
+}
+
+namespace {
+
+ops::GemmTile TileOf(DType dtype) {
+  switch (dtype) {
+    case DType::kF32: return ops::GemmTileOf(static_cast<const float*>(nullptr));
+    case DType::kF64: return ops::GemmTileOf(static_cast<const double*>(nullptr));
+    case DType::kI32: return ops::GemmTileOf(static_cast<const int32_t*>(nullptr));
+    case DType::kI64: return ops::GemmTileOf(static_cast<const int64_t*>(nullptr));
+  }
+  return ops::GemmTileOf(static_cast<const float*>(nullptr));
+}
+
+size_t RoundDown(size_t x, size_t multiple) {
+  return std::max(multiple, x / multiple * multiple);
+}
+
+}  // namespace
+
+GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
+  const Topology& topo = GetTopology();
+  const size_t s = DTypeSize(dtype);
+  const ops::GemmTile tile = TileOf(dtype);
+  GemmConfig c;
+  c.source = "defaults";
+  c.mr = tile.mr;
+  c.nr = tile.nr;
+  // Analytical model (Low et al., TOMS 2016), simplified: half of each cache
+  // level for the operand that lives there.
+  c.kc = std::clamp<size_t>(topo.l1d_bytes.value / 2 / (c.mr * s) / 16 * 16,
+                            128, 512);
+  c.nc = RoundDown(topo.l2_bytes.value / 2 / (c.kc * s), c.nr);
+  const size_t l3_share = topo.l3_bytes.value != 0
+                              ? topo.l3_bytes.value / topo.cores_per_l3.value
+                              : topo.l2_bytes.value;
+  c.mc = std::min<size_t>(RoundDown(l3_share / 2 / (c.kc * s), c.mr), 4096);
+  // At least ~2 MFLOP per thread: a fork-join costs about a microsecond.
+  const double flops = 2.0 * static_cast<double>(m) * static_cast<double>(n) *
+                       static_cast<double>(k);
+  const size_t useful = static_cast<size_t>(flops / 2e6);
+  c.threads = std::clamp<size_t>(useful, 1, NumThreads());
   return c;
 }
 

@@ -6,6 +6,7 @@
 #include "amdahl/config.h"
 #include "amdahl/elementwise.h"
 #include "amdahl/error.h"
+#include "amdahl/gemm.h"
 #include "amdahl/pool.h"
 #include "amdahl/reduce.h"
 #include "amdahl/topology.h"

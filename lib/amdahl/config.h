@@ -33,6 +33,21 @@ struct LoopConfig {
 // Returns the configuration for `kernel` on `dtype` at n elements.
 AMDAHL_API LoopConfig GetLoopConfig(Kernel kernel, DType dtype, size_t n);
 
+// GEMM blocking (row-major C = A B; see lib/ops/gemm.h for the microkernel).
+// The microkernel broadcasts A from an mr-row sliver and loads B as vectors
+// from an nr-column sliver. kc is the depth that keeps an A sliver (mr x kc)
+// in L1; nc columns of B (kc x nc) form the block that stays in L2; mc rows
+// of A (mc x kc) form the panel reused across those blocks, from L3.
+struct GemmConfig {
+  size_t mr = 0, nr = 0;    // register tile of the chosen Highway target
+  size_t mc = 0, kc = 0, nc = 0;
+  size_t threads = 1;       // threads for this size, caller included
+  std::string source;       // "defaults" or "wisdom"
+};
+
+// Returns the configuration for an m x n x k product of `dtype`.
+AMDAHL_API GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k);
+
 // Leaf size of the reductions' fixed chunk tree, in elements. A constant, not
 // configuration: it decides the bits of a float sum.
 constexpr size_t kReduceLeaf = 4096;

@@ -1,0 +1,44 @@
+// General matrix multiply for f32, f64, i32 and i64:
+//   C = alpha * op(A) * op(B) + beta * C,  op(X) = X or X^T,
+// C is m x n, op(A) m x k, op(B) k x n. Row-major by default (element (i, j)
+// of C at C[i * ldc + j]); Layout::kColMajor reads every matrix column-major
+// as in the reference BLAS.
+//
+// BLAS semantics: m == 0 or n == 0 does nothing; k == 0 or alpha == 0 only
+// scales C by beta. beta == 0 never reads C (NaN already in C does not leak).
+// Integers wrap around. Arguments are checked before anything is written:
+// null pointers where elements are accessed, leading dimensions too small
+// for the stored shape, sizes whose products overflow, and C overlapping A
+// or B throw amdahl::Error naming the argument.
+//
+// Float results are within k * u * (|alpha| |A| |B| + |beta| |C|) of the
+// exact product, elementwise (u = unit roundoff): one fused multiply-add per
+// term on targets with FMA.
+#ifndef AMDAHL_GEMM_H_
+#define AMDAHL_GEMM_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "amdahl/export.h"
+
+namespace amdahl {
+
+enum class Trans { kNo, kYes };
+enum class Layout { kRowMajor, kColMajor };
+
+#define AMDAHL_GEMM_API(T)                                                   \
+  AMDAHL_API void Gemm(Trans trans_a, Trans trans_b, size_t m, size_t n,    \
+                       size_t k, T alpha, const T* a, size_t lda,           \
+                       const T* b, size_t ldb, T beta, T* c, size_t ldc,    \
+                       Layout layout = Layout::kRowMajor);
+
+AMDAHL_GEMM_API(float)
+AMDAHL_GEMM_API(double)
+AMDAHL_GEMM_API(int32_t)
+AMDAHL_GEMM_API(int64_t)
+#undef AMDAHL_GEMM_API
+
+}  // namespace amdahl
+
+#endif  // AMDAHL_GEMM_H_

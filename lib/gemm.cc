@@ -1,0 +1,321 @@
+// Public GEMM: checks, the thread grid, the blocked loops and the packing.
+// The Highway macro-kernel lives in lib/ops/gemm-inl.h.
+#include "amdahl/gemm.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <string>
+#include <tuple>
+
+#include "amdahl/config.h"
+#include "amdahl/elementwise.h"
+#include "amdahl/error.h"
+#include "amdahl/pool.h"
+#include "lib/check.h"
+#include "lib/dtype.h"
+#include "lib/ops/gemm.h"
+
+namespace amdahl {
+namespace {
+
+// A matrix operand as the kernels see it: element (i, j) of op(X).
+template <typename T>
+struct Operand {
+  const T* data;
+  size_t ld;
+  bool trans;  // element (i, j) at data[j * ld + i] instead of data[i * ld + j]
+  const T& At(size_t i, size_t j) const {
+    return trans ? data[j * ld + i] : data[i * ld + j];
+  }
+};
+
+// Per-thread packing buffers, 64-byte aligned, grown on demand and reused.
+class PackBuffer {
+ public:
+  void* Get(size_t bytes) {
+    if (bytes > capacity_) {
+      const size_t rounded = (bytes + 63) / 64 * 64;
+      void* p = std::aligned_alloc(64, rounded);
+      if (p == nullptr) throw std::bad_alloc();
+      mem_.reset(p);
+      capacity_ = rounded;
+    }
+    return mem_.get();
+  }
+
+ private:
+  struct Free {
+    void operator()(void* p) const { std::free(p); }
+  };
+  std::unique_ptr<void, Free> mem_;
+  size_t capacity_ = 0;
+};
+
+thread_local PackBuffer t_pack_a;
+thread_local PackBuffer t_pack_b;
+
+// Packs op(A)[i0, i0 + mc) x [p0, p0 + kc) into ceil(mc / mr) slivers of
+// kc x mr (dst[(s * kc + p) * mr + r]), zero-padding rows past mc.
+template <typename T>
+void PackA(const Operand<T>& a, size_t i0, size_t mc, size_t p0, size_t kc,
+           size_t mr, T* dst) {
+  for (size_t s = 0; s < mc; s += mr) {
+    const size_t rows = std::min(mr, mc - s);
+    T* out = dst + s * kc;
+    if (a.trans) {
+      // Column p of op(A) is contiguous: rows of the sliver are adjacent.
+      for (size_t p = 0; p < kc; ++p) {
+        const T* src = a.data + (p0 + p) * a.ld + i0 + s;
+        for (size_t r = 0; r < rows; ++r) out[p * mr + r] = src[r];
+        for (size_t r = rows; r < mr; ++r) out[p * mr + r] = T(0);
+      }
+    } else {
+      for (size_t r = 0; r < rows; ++r) {
+        const T* src = a.data + (i0 + s + r) * a.ld + p0;
+        for (size_t p = 0; p < kc; ++p) out[p * mr + r] = src[p];
+      }
+      for (size_t r = rows; r < mr; ++r) {
+        for (size_t p = 0; p < kc; ++p) out[p * mr + r] = T(0);
+      }
+    }
+  }
+}
+
+// Packs op(B)[p0, p0 + kc) x [j0, j0 + nc) into ceil(nc / nr) slivers of
+// kc x nr (dst[(s * kc + p) * nr + c]), zero-padding columns past nc.
+template <typename T>
+void PackB(const Operand<T>& b, size_t p0, size_t kc, size_t j0, size_t nc,
+           size_t nr, T* dst) {
+  for (size_t s = 0; s < nc; s += nr) {
+    const size_t cols = std::min(nr, nc - s);
+    T* out = dst + s * kc;
+    if (!b.trans) {
+      for (size_t p = 0; p < kc; ++p) {
+        const T* src = b.data + (p0 + p) * b.ld + j0 + s;
+        std::memcpy(out + p * nr, src, cols * sizeof(T));
+        for (size_t c = cols; c < nr; ++c) out[p * nr + c] = T(0);
+      }
+    } else {
+      for (size_t c = 0; c < cols; ++c) {
+        const T* src = b.data + (j0 + s + c) * b.ld + p0;
+        for (size_t p = 0; p < kc; ++p) out[p * nr + c] = src[p];
+      }
+      for (size_t c = cols; c < nr; ++c) {
+        for (size_t p = 0; p < kc; ++p) out[p * nr + c] = T(0);
+      }
+    }
+  }
+}
+
+// C[i0, i0 + m) x [j0, j0 + n) = alpha op(A) op(B) + beta C, blocked for the
+// caches, on the calling thread.
+template <typename T>
+void GemmBlocked(const GemmConfig& cfg, size_t i0, size_t m, size_t j0,
+                 size_t n, size_t k, T alpha, const Operand<T>& a,
+                 const Operand<T>& b, T beta, T* c, size_t ldc) {
+  const ops::GemmTile tile{cfg.mr, cfg.nr};
+  const size_t mc_max = std::min(cfg.mc, (m + cfg.mr - 1) / cfg.mr * cfg.mr);
+  const size_t nc_max = std::min(cfg.nc, (n + cfg.nr - 1) / cfg.nr * cfg.nr);
+  const size_t kc_max = std::min(cfg.kc, k);
+  T* pa = static_cast<T*>(t_pack_a.Get(mc_max * kc_max * sizeof(T)));
+  T* pb = static_cast<T*>(t_pack_b.Get(nc_max * kc_max * sizeof(T)));
+  for (size_t ic = 0; ic < m; ic += cfg.mc) {
+    const size_t mc = std::min(cfg.mc, m - ic);
+    for (size_t pc = 0; pc < k; pc += cfg.kc) {
+      const size_t kc = std::min(cfg.kc, k - pc);
+      const T beta_now = pc == 0 ? beta : T(1);
+      PackA(a, i0 + ic, mc, pc, kc, cfg.mr, pa);
+      for (size_t jc = 0; jc < n; jc += cfg.nc) {
+        const size_t nc = std::min(cfg.nc, n - jc);
+        PackB(b, pc, kc, j0 + jc, nc, cfg.nr, pb);
+        ops::GemmMacro(tile, mc, nc, kc, pa, pb, alpha, beta_now,
+                       c + (i0 + ic) * ldc + j0 + jc, ldc);
+      }
+    }
+  }
+}
+
+// Splits C into a grid of tm x tn blocks, tm * tn = threads, minimizing the
+// largest block (in whole tiles), then its perimeter (packing traffic).
+void ThreadGrid(size_t m, size_t n, size_t mr, size_t nr, size_t threads,
+                size_t* tm, size_t* tn) {
+  double best_area = std::numeric_limits<double>::max(), best_perimeter = 0;
+  *tm = 1;
+  *tn = 1;
+  for (size_t r = 1; r <= threads; ++r) {
+    if (threads % r != 0) continue;
+    const size_t q = threads / r;
+    const size_t rows = (m + r - 1) / r, cols = (n + q - 1) / q;
+    const double mt = static_cast<double>((rows + mr - 1) / mr * mr);
+    const double nt = static_cast<double>((cols + nr - 1) / nr * nr);
+    const double area = mt * nt;
+    const double perimeter = mt + nt;
+    if (area < best_area || (area == best_area && perimeter < best_perimeter)) {
+      best_area = area;
+      best_perimeter = perimeter;
+      *tm = r;
+      *tn = q;
+    }
+  }
+}
+
+// Returns [begin, end) of part `index` of `parts` over n, in multiples of
+// `unit` so that no thread gets a ragged tile in the middle.
+void Split(size_t n, size_t parts, size_t index, size_t unit, size_t* begin,
+           size_t* end) {
+  const size_t units = (n + unit - 1) / unit;
+  const size_t per = units / parts, extra = units % parts;
+  const size_t u0 = index * per + std::min(index, extra);
+  const size_t u1 = u0 + per + (index < extra ? 1 : 0);
+  *begin = std::min(n, u0 * unit);
+  *end = std::min(n, u1 * unit);
+}
+
+// Element range [first, last] of a rows x cols matrix with leading
+// dimension ld, and whether two such regions can share an element.
+bool RegionsOverlap(const void* p, size_t rows, size_t cols, size_t ld,
+                    const void* q, size_t qrows, size_t qcols, size_t qld,
+                    size_t elem) {
+  if (rows == 0 || cols == 0 || qrows == 0 || qcols == 0) return false;
+  const uintptr_t a0 = reinterpret_cast<uintptr_t>(p);
+  const uintptr_t a1 = a0 + ((rows - 1) * ld + cols) * elem;
+  const uintptr_t b0 = reinterpret_cast<uintptr_t>(q);
+  const uintptr_t b1 = b0 + ((qrows - 1) * qld + qcols) * elem;
+  if (a1 <= b0 || b1 <= a0) return false;
+  // Sub-blocks of one matrix (same leading dimension): compare the rows and
+  // columns they cover.
+  if (ld == qld && (b0 > a0 ? b0 - a0 : a0 - b0) % elem == 0) {
+    const bool q_after = b0 >= a0;
+    const size_t off = (q_after ? b0 - a0 : a0 - b0) / elem;
+    const size_t dr = off / ld, dc = off % ld;
+    // Put the later block at row offset dr, column offset dc of the earlier.
+    const size_t first_cols = q_after ? cols : qcols;
+    const size_t first_rows = q_after ? rows : qrows;
+    const size_t second_cols = q_after ? qcols : cols;
+    if (dc + second_cols > ld) return true;  // wraps around a row: be safe
+    return dr < first_rows && dc < first_cols;
+  }
+  return true;
+}
+
+// The user's names of the row-major A and B operands (swapped for
+// column-major calls), for error messages.
+struct Names {
+  const char* a;
+  const char* lda;
+  const char* b;
+  const char* ldb;
+};
+
+template <typename T>
+void GemmRowMajor(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
+                  T alpha, const T* a, size_t lda, const T* b, size_t ldb,
+                  T beta, T* c, size_t ldc, const Names& names) {
+  const bool ta = trans_a == Trans::kYes, tb = trans_b == Trans::kYes;
+  // Stored shapes (row-major): A is m x k, or k x m when transposed.
+  const size_t a_rows = ta ? k : m, a_cols = ta ? m : k;
+  const size_t b_rows = tb ? n : k, b_cols = tb ? k : n;
+  auto need = [](const char* name, size_t value, size_t at_least) {
+    if (value < std::max<size_t>(at_least, 1)) {
+      throw Error(std::string("amdahl::Gemm: ") + name + " = " +
+                  std::to_string(value) + " is less than " +
+                  std::to_string(std::max<size_t>(at_least, 1)) +
+                  ", the columns of the stored matrix");
+    }
+  };
+  need(names.lda, lda, a_cols);
+  need(names.ldb, ldb, b_cols);
+  need("ldc", ldc, n);
+  auto extent = [](const char* name, size_t rows, size_t ld) {
+    if (rows != 0 && ld > std::numeric_limits<size_t>::max() / 2 / sizeof(T) / rows) {
+      throw Error(std::string("amdahl::Gemm: ") + name + " (" +
+                  std::to_string(rows) + " rows x leading dimension " +
+                  std::to_string(ld) + ") overflows the address space");
+    }
+  };
+  extent(names.a, a_rows, lda);
+  extent(names.b, b_rows, ldb);
+  extent("c", m, ldc);
+  if (m == 0 || n == 0) return;
+  const bool uses_ab = k != 0 && alpha != T(0);
+  CheckNotNull("Gemm", "c", c, m * n);
+  if (uses_ab) {
+    CheckNotNull("Gemm", names.a, a, m * k);
+    CheckNotNull("Gemm", names.b, b, k * n);
+    for (const auto& [in, rows, cols, ld, name] :
+         {std::make_tuple(a, a_rows, a_cols, lda, names.a),
+          std::make_tuple(b, b_rows, b_cols, ldb, names.b)}) {
+      if (RegionsOverlap(c, m, n, ldc, in, rows, cols, ld, sizeof(T))) {
+        throw Error(std::string("amdahl::Gemm: c overlaps ") + name +
+                    "; the output must not alias an input");
+      }
+    }
+  }
+
+  if (!uses_ab) {
+    // C = beta C; beta == 0 writes zeros without reading C.
+    for (size_t i = 0; i < m; ++i) {
+      T* row = c + i * ldc;
+      if (beta == T(0)) {
+        std::fill(row, row + n, T(0));
+      } else if (beta != T(1)) {
+        Scale(n, beta, row, row);
+      }
+    }
+    return;
+  }
+
+  const GemmConfig cfg = GetGemmConfig(DTypeOf<T>(), m, n, k);
+  const Operand<T> op_a{a, lda, ta};
+  const Operand<T> op_b{b, ldb, tb};
+  size_t tm = 1, tn = 1;
+  ThreadGrid(m, n, cfg.mr, cfg.nr, cfg.threads, &tm, &tn);
+  if (tm * tn == 1) {
+    GemmBlocked(cfg, 0, m, 0, n, k, alpha, op_a, op_b, beta, c, ldc);
+    return;
+  }
+  ParallelForThreads(0, tm * tn, 1, tm * tn, [&](size_t t, size_t) {
+    size_t i0, i1, j0, j1;
+    Split(m, tm, t / tn, cfg.mr, &i0, &i1);
+    Split(n, tn, t % tn, cfg.nr, &j0, &j1);
+    if (i1 > i0 && j1 > j0) {
+      GemmBlocked(cfg, i0, i1 - i0, j0, j1 - j0, k, alpha, op_a, op_b, beta, c,
+                  ldc);
+    }
+  });
+}
+
+template <typename T>
+void GemmImpl(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
+              T alpha, const T* a, size_t lda, const T* b, size_t ldb, T beta,
+              T* c, size_t ldc, Layout layout) {
+  if (layout == Layout::kColMajor) {
+    // Column-major C = op(A) op(B) is row-major C^T = op(B)^T op(A)^T: the
+    // same buffers with A and B swapped.
+    GemmRowMajor(trans_b, trans_a, n, m, k, alpha, b, ldb, a, lda, beta, c,
+                 ldc, Names{"b", "ldb", "a", "lda"});
+  } else {
+    GemmRowMajor(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c,
+                 ldc, Names{"a", "lda", "b", "ldb"});
+  }
+}
+
+}  // namespace
+
+#define AMDAHL_DEFINE_GEMM_API(T)                                             \
+  void Gemm(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,       \
+            T alpha, const T* a, size_t lda, const T* b, size_t ldb, T beta,  \
+            T* c, size_t ldc, Layout layout) {                                \
+    GemmImpl(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,  \
+             layout);                                                         \
+  }
+AMDAHL_DEFINE_GEMM_API(float)
+AMDAHL_DEFINE_GEMM_API(double)
+AMDAHL_DEFINE_GEMM_API(int32_t)
+AMDAHL_DEFINE_GEMM_API(int64_t)
+#undef AMDAHL_DEFINE_GEMM_API
+
+}  // namespace amdahl

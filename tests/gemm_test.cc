@@ -1,0 +1,295 @@
+#include "amdahl/gemm.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "amdahl/error.h"
+#include "amdahl/pool.h"
+#include "amdahl/topology.h"
+#include "tests/test_util.h"
+
+namespace amdahl {
+namespace {
+
+template <typename T>
+T Wrap(long double v) {
+  return static_cast<T>(v);
+}
+
+// A stored matrix: rows x cols with leading dimension ld >= cols (row-major
+// storage; a column-major matrix is stored as its transpose).
+template <typename T>
+struct Stored {
+  size_t rows, cols, ld;
+  std::vector<T> data;
+};
+
+template <typename T>
+Stored<T> RandomStored(size_t rows, size_t cols, size_t pad, std::mt19937_64& rng) {
+  Stored<T> s{rows, cols, std::max<size_t>(cols, 1) + pad, {}};  // BLAS: ld >= max(1, cols)
+  s.data.resize(std::max<size_t>(1, rows * s.ld + 1));
+  for (auto& x : s.data) {
+    if constexpr (std::is_floating_point_v<T>) {
+      x = std::uniform_real_distribution<T>(-1, 1)(rng);
+    } else {
+      x = static_cast<T>(rng());  // full range: products wrap
+    }
+  }
+  return s;
+}
+
+struct Case {
+  Trans ta, tb;
+  Layout layout;
+  size_t m, n, k;
+  double alpha, beta;
+  size_t pad;     // leading dimension - columns
+  size_t offset;  // elements: misaligns every matrix
+};
+
+std::string Describe(const Case& c) {
+  return "m=" + std::to_string(c.m) + " n=" + std::to_string(c.n) +
+         " k=" + std::to_string(c.k) + " ta=" + std::to_string(c.ta == Trans::kYes) +
+         " tb=" + std::to_string(c.tb == Trans::kYes) +
+         " col=" + std::to_string(c.layout == Layout::kColMajor) +
+         " alpha=" + std::to_string(c.alpha) + " beta=" + std::to_string(c.beta) +
+         " pad=" + std::to_string(c.pad) + " off=" + std::to_string(c.offset);
+}
+
+// Runs one case against a plain reference, with the tolerance from the error
+// bound k * u * (|alpha| |A| |B| + |beta| |C|) for floats; integers exact
+// (wrapping). Returns false after the first wrong element.
+template <typename T>
+bool Check(const Case& c, std::mt19937_64& rng, const std::string& where) {
+  const bool col = c.layout == Layout::kColMajor;
+  const bool ta = c.ta == Trans::kYes, tb = c.tb == Trans::kYes;
+  // Logical op(A)(i, p), op(B)(p, j), C(i, j) and where they are stored.
+  // Row-major storage of A: m x k (or k x m if ta); column-major: the
+  // transpose of that.
+  auto dims = [col](size_t r, size_t cc, bool t) {
+    size_t rows = t ? cc : r, cols = t ? r : cc;
+    if (col) std::swap(rows, cols);
+    return std::make_pair(rows, cols);
+  };
+  const auto [ar, ac] = dims(c.m, c.k, ta);
+  const auto [br, bc] = dims(c.k, c.n, tb);
+  const auto [cr, cc] = dims(c.m, c.n, false);
+  auto A = RandomStored<T>(ar, ac, c.pad, rng);
+  auto B = RandomStored<T>(br, bc, c.pad, rng);
+  auto C = RandomStored<T>(cr, cc, c.pad, rng);
+  if (c.beta == 0 && std::is_floating_point_v<T>) {
+    for (auto& x : C.data) x = std::numeric_limits<T>::quiet_NaN();
+  }
+  auto at = [col](const Stored<T>& s, size_t i, size_t j, bool t) -> T {
+    if (t) std::swap(i, j);
+    return col ? s.data[j * s.ld + i] : s.data[i * s.ld + j];
+  };
+  const T alpha = static_cast<T>(c.alpha), beta = static_cast<T>(c.beta);
+  const std::vector<T> c_before = C.data;
+
+  // The offset misaligns: copy each matrix one element further.
+  auto shifted = [&](Stored<T>& s) {
+    std::vector<T> v(s.data.size() + c.offset);
+    std::copy(s.data.begin(), s.data.end(), v.begin() + static_cast<long>(c.offset));
+    return v;
+  };
+  std::vector<T> a_buf = shifted(A), b_buf = shifted(B), c_buf = shifted(C);
+  Gemm(c.ta, c.tb, c.m, c.n, c.k, alpha, a_buf.data() + c.offset, A.ld,
+       b_buf.data() + c.offset, B.ld, beta, c_buf.data() + c.offset, C.ld, c.layout);
+  const T* got = c_buf.data() + c.offset;
+
+  const double u = std::is_floating_point_v<T> ? std::numeric_limits<T>::epsilon() / 2 : 0;
+  for (size_t i = 0; i < c.m; ++i) {
+    for (size_t j = 0; j < c.n; ++j) {
+      const size_t idx = col ? j * C.ld + i : i * C.ld + j;
+      if constexpr (std::is_floating_point_v<T>) {
+        long double exact = 0, mag = 0;
+        for (size_t p = 0; p < c.k; ++p) {
+          const long double prod =
+              static_cast<long double>(at(A, i, p, ta)) * at(B, p, j, tb);
+          exact += prod;
+          mag += std::fabs(prod);
+        }
+        const long double cij = beta == 0 ? 0 : c_before[idx];
+        const long double want = alpha * exact + (beta == 0 ? 0 : beta * cij);
+        const double bound = (static_cast<double>(c.k) + 2) * u *
+                             (std::fabs(c.alpha) * static_cast<double>(mag) +
+                              std::fabs(c.beta) * std::fabs(static_cast<double>(cij))) +
+                             std::numeric_limits<T>::min();
+        if (!(std::fabs(static_cast<double>(got[idx] - want)) <= bound)) {
+          ADD_FAILURE() << where << " " << Describe(c) << ": C(" << i << "," << j
+                        << ") = " << got[idx] << ", want " << static_cast<double>(want)
+                        << " +- " << bound;
+          return false;
+        }
+      } else {
+        using U = std::make_unsigned_t<T>;
+        U acc = 0;
+        for (size_t p = 0; p < c.k; ++p) {
+          acc += static_cast<U>(at(A, i, p, ta)) * static_cast<U>(at(B, p, j, tb));
+        }
+        const U want = static_cast<U>(alpha) * acc +
+                       (beta == 0 ? U(0) : static_cast<U>(beta) * static_cast<U>(c_before[idx]));
+        if (static_cast<U>(got[idx]) != want) {
+          ADD_FAILURE() << where << " " << Describe(c) << ": C(" << i << "," << j
+                        << ") = " << got[idx] << ", want " << static_cast<T>(want);
+          return false;
+        }
+      }
+    }
+  }
+  // Nothing outside C's m x n elements changed (padding of the rows).
+  for (size_t r = 0; r < C.rows; ++r) {
+    for (size_t j = C.cols; j < C.ld && r * C.ld + j < C.data.size(); ++j) {
+      const size_t idx = r * C.ld + j;
+      if (std::memcmp(&got[idx], &c_before[idx], sizeof(T)) != 0) {
+        ADD_FAILURE() << where << " " << Describe(c) << ": wrote padding at " << idx;
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+template <typename T>
+class GemmTest : public ::testing::Test {};
+using Types = ::testing::Types<float, double, int32_t, int64_t>;
+TYPED_TEST_SUITE(GemmTest, Types);
+
+// Every shape in {0, 1, 2, 3, 7, 31, lanes +- 1, 64, 257}^3 is too many for
+// every combination of the rest; each shape is paired with a rotating choice
+// of transposes, layout, alpha, beta, padding and offset.
+TYPED_TEST(GemmTest, EdgeShapesOnEveryTarget) {
+  using T = TypeParam;
+  const std::vector<size_t> dims = {0, 1, 2, 3, 7, 15, 17, 31, 33, 64, 257};
+  const double alphas[] = {0, 1, 0.7};
+  const double betas[] = {0, 1, 1.3};
+  amdahl_test::ForEachTarget([&](const char* target) {
+    std::mt19937_64 rng(42);
+    size_t r = 0;
+    for (size_t m : dims) {
+      for (size_t n : dims) {
+        for (size_t k : dims) {
+          if (m * n * k > 257 * 64 * 64) continue;  // keep the reference quick
+          ++r;
+          Case c{(r & 1) ? Trans::kYes : Trans::kNo, (r & 2) ? Trans::kYes : Trans::kNo,
+                 (r % 7 == 3) ? Layout::kColMajor : Layout::kRowMajor,
+                 m, n, k, alphas[r % 3], betas[(r / 3) % 3], (r / 5) % 3, (r / 2) % 2};
+          if (!Check<T>(c, rng, target)) return;
+        }
+      }
+    }
+  });
+}
+
+TYPED_TEST(GemmTest, EveryTransposeLayoutAlphaBeta) {
+  using T = TypeParam;
+  std::mt19937_64 rng(7);
+  for (Trans ta : {Trans::kNo, Trans::kYes}) {
+    for (Trans tb : {Trans::kNo, Trans::kYes}) {
+      for (Layout layout : {Layout::kRowMajor, Layout::kColMajor}) {
+        for (double alpha : {0.0, 1.0, 0.7}) {
+          for (double beta : {0.0, 1.0, 1.3}) {
+            Case c{ta, tb, layout, 67, 45, 39, alpha, beta, 3, 1};
+            if (!Check<T>(c, rng, "all")) return;
+          }
+        }
+      }
+    }
+  }
+}
+
+TYPED_TEST(GemmTest, RandomShapesUpTo600AndEveryThreadCount) {
+  using T = TypeParam;
+  std::mt19937_64 rng(2024);
+  const size_t max_threads = GetTopology().usable_cores.value;
+  for (int i = 0; i < 8; ++i) {
+    std::uniform_int_distribution<size_t> dim(1, 600);
+    Case c{(i & 1) ? Trans::kYes : Trans::kNo, (i & 2) ? Trans::kYes : Trans::kNo,
+           Layout::kRowMajor, dim(rng), dim(rng), dim(rng) / 3 + 1,
+           i % 3 == 0 ? 1.0 : 0.7, i % 2 == 0 ? 0.0 : 1.3, size_t(i % 4), size_t(i % 2)};
+    SetNumThreads(1 + static_cast<size_t>(i) % max_threads);
+    if (!Check<T>(c, rng, "threads=" + std::to_string(NumThreads()))) break;
+  }
+  SetNumThreads(0);
+}
+
+TYPED_TEST(GemmTest, LargeBlockedAcrossCacheBlocks) {
+  using T = TypeParam;
+  std::mt19937_64 rng(5);
+  // k > kc, m > mc-ish and n > nc: every loop of the blocking runs twice.
+  Case c{Trans::kNo, Trans::kNo, Layout::kRowMajor, 301, 700, 1100, 0.7, 1.3, 1, 0};
+  Check<T>(c, rng, "large");
+}
+
+TYPED_TEST(GemmTest, BadArgumentsThrowAndLeaveCUntouched) {
+  using T = TypeParam;
+  std::vector<T> a(100, T(1)), b(100, T(1)), c(100, T(5));
+  const std::vector<T> canary = c;
+  auto expect = [&](auto call, const char* needle) {
+    try {
+      call();
+      ADD_FAILURE() << "no amdahl::Error for " << needle;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string::npos, std::string(e.what()).find(needle)) << e.what();
+    }
+    EXPECT_EQ(canary, c) << needle;
+  };
+  const Trans N = Trans::kNo, Y = Trans::kYes;
+  expect([&] { Gemm(N, N, 4, 4, 4, T(1), a.data(), 3, b.data(), 4, T(0), c.data(), 4); },
+         "lda = 3 is less than 4");
+  expect([&] { Gemm(Y, N, 5, 4, 4, T(1), a.data(), 4, b.data(), 4, T(0), c.data(), 4); },
+         "lda = 4 is less than 5");
+  expect([&] { Gemm(N, N, 4, 4, 4, T(1), a.data(), 4, b.data(), 2, T(0), c.data(), 4); },
+         "ldb = 2");
+  expect([&] { Gemm(N, N, 4, 4, 4, T(1), a.data(), 4, b.data(), 4, T(0), c.data(), 3); },
+         "ldc = 3");
+  expect([&] {
+    Gemm(N, N, 4, 4, 4, T(1), a.data(), 4, b.data(), 4, T(0), c.data(), 3, Layout::kColMajor);
+  }, "ldc = 3");
+  expect([&] { Gemm(N, N, 4, 4, 4, T(1), nullptr, 4, b.data(), 4, T(0), c.data(), 4); },
+         "a is null");
+  expect([&] { Gemm(N, N, 4, 4, 4, T(1), a.data(), 4, nullptr, 4, T(0), c.data(), 4); },
+         "b is null");
+  expect([&] {
+    Gemm(N, N, 4, 4, 4, T(1), c.data() + 2, 4, b.data(), 4, T(0), c.data(), 4);
+  }, "c overlaps a");
+  const size_t huge = std::numeric_limits<size_t>::max() / 4;
+  expect([&] { Gemm(N, N, huge, 4, 4, T(1), a.data(), 4, b.data(), 4, T(0), c.data(), 4); },
+         "overflows");
+  // Disjoint blocks of one matrix are fine: C = left half, A = right half.
+  std::vector<T> big(8 * 8, T(1));
+  Gemm(N, N, 8, 4, 4, T(1), big.data() + 4, 8, b.data(), 4, T(0), big.data(), 8);
+  EXPECT_EQ(T(4), big[0]);
+  // m == 0 or n == 0: nothing happens, null pointers allowed.
+  Gemm(N, N, 0, 4, 4, T(1), static_cast<const T*>(nullptr), 4,
+       static_cast<const T*>(nullptr), 4, T(0), static_cast<T*>(nullptr), 4);
+}
+
+TYPED_TEST(GemmTest, BetaZeroNeverReadsCAndAlphaZeroOnlyScales) {
+  using T = TypeParam;
+  std::vector<T> a(16, T(2)), b(16, T(3)), c(16, T(5));
+  Gemm(Trans::kNo, Trans::kNo, 4, 4, 4, T(0), a.data(), 4, b.data(), 4, T(2),
+       c.data(), 4);
+  for (T v : c) EXPECT_EQ(T(10), v);
+  Gemm(Trans::kNo, Trans::kNo, 4, 4, 0, T(1), a.data(), 4, b.data(), 4, T(0),
+       c.data(), 4);
+  for (T v : c) EXPECT_EQ(T(0), v);
+  if constexpr (std::is_floating_point_v<T>) {
+    std::fill(c.begin(), c.end(), std::numeric_limits<T>::quiet_NaN());
+    Gemm(Trans::kNo, Trans::kNo, 4, 4, 4, T(1), a.data(), 4, b.data(), 4, T(0),
+         c.data(), 4);
+    for (T v : c) EXPECT_EQ(T(24), v);
+  }
+}
+
+}  // namespace
+}  // namespace amdahl
