@@ -48,17 +48,58 @@ HWY_INLINE V Combine(D d, V acc, V valpha, V vbeta, const hn::TFromD<D>* c,
   return MulAddAny(d, vbeta, hn::LoadU(d, c), scaled);
 }
 
-// One mr x nr tile: see the contract in lib/ops/gemm.h. m_eff and n_eff are
-// the valid rows and columns (at most kGemmMR and nr).
-template <class D, typename T = hn::TFromD<D>>
-HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
-                            const T* HWY_RESTRICT b, T alpha, T beta, T* c,
+// Writes C_tile = alpha * acc + beta * C_tile for m_eff x n_eff valid
+// elements. Not inlined: the accumulators go through memory once per tile, so
+// that alpha and beta do not occupy registers during the k loop.
+template <size_t NV, class D, class V = hn::Vec<D>, typename T = hn::TFromD<D>>
+HWY_NOINLINE void StoreTile(D d, const V (*acc)[NV], T alpha, T beta, T* c,
                             size_t ldc, size_t m_eff, size_t n_eff) {
+  constexpr size_t MR = kGemmMR;
+  const size_t N = hn::Lanes(d);
+  const V valpha = hn::Set(d, alpha);
+  const V vbeta = hn::Set(d, beta);
+  const bool read_c = beta != T(0);
+  if (m_eff == MR && n_eff == NV * N) {
+    for (size_t i = 0; i < MR; ++i) {
+      T* row = c + i * ldc;
+      for (size_t v = 0; v < NV; ++v) {
+        hn::StoreU(Combine(d, acc[i][v], valpha, vbeta, row + v * N, read_c), d,
+                   row + v * N);
+      }
+    }
+    return;
+  }
+  // Edge tile: C's valid part goes through a padded buffer, so the same
+  // vector arithmetic applies and nothing outside the tile is touched.
+  HWY_ALIGN T tile[MR * NV * hn::MaxLanes(D())];
+  const size_t width = NV * N;
+  m_eff = HWY_MIN(m_eff, MR);  // (for the compiler's bounds analysis)
+  n_eff = HWY_MIN(n_eff, width);
+  for (size_t i = 0; i < m_eff; ++i) {
+    for (size_t j = 0; j < n_eff; ++j) tile[i * width + j] = read_c ? c[i * ldc + j] : T(0);
+    for (size_t j = n_eff; j < width; ++j) tile[i * width + j] = T(0);
+  }
+  for (size_t i = 0; i < m_eff; ++i) {
+    for (size_t v = 0; v < NV; ++v) {
+      T* t = tile + i * width + v * N;
+      hn::Store(Combine(d, acc[i][v], valpha, vbeta, t, read_c), d, t);
+    }
+  }
+  for (size_t i = 0; i < m_eff; ++i) {
+    for (size_t j = 0; j < n_eff; ++j) c[i * ldc + j] = tile[i * width + j];
+  }
+}
+
+// One tile of kGemmMR rows x NV vectors: see the contract in lib/ops/gemm.h.
+// The B sliver's row stride is nr (the full tile width); NV < kGemmNV serves
+// the last, narrower tile of a row of tiles.
+template <size_t NV, class D, typename T = hn::TFromD<D>>
+HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
+                            const T* HWY_RESTRICT b, size_t nr, T alpha, T beta,
+                            T* c, size_t ldc, size_t m_eff, size_t n_eff) {
   using V = hn::Vec<D>;
   constexpr size_t MR = kGemmMR;
-  constexpr size_t NV = kGemmNV;
   const size_t N = hn::Lanes(d);
-  const size_t NR = NV * N;
 
   V acc[MR][NV];
   HWY_UNROLL(8)
@@ -78,41 +119,9 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
       for (size_t v = 0; v < NV; ++v) acc[i][v] = MulAddAny(d, ai, bv[v], acc[i][v]);
     }
     a += MR;
-    b += NR;
+    b += nr;
   }
-
-  const V valpha = hn::Set(d, alpha);
-  const V vbeta = hn::Set(d, beta);
-  const bool read_c = beta != T(0);
-  if (m_eff == MR && n_eff == NR) {
-    HWY_UNROLL(8)
-    for (size_t i = 0; i < MR; ++i) {
-      T* row = c + i * ldc;
-      HWY_UNROLL(3)
-      for (size_t v = 0; v < NV; ++v) {
-        hn::StoreU(Combine(d, acc[i][v], valpha, vbeta, row + v * N, read_c), d,
-                   row + v * N);
-      }
-    }
-    return;
-  }
-  // Edge tile: C's valid part goes through a padded buffer, so the same
-  // vector arithmetic applies and nothing outside the tile is touched.
-  HWY_ALIGN T tile[MR * NV * hn::MaxLanes(D())] = {};
-  if (read_c) {
-    for (size_t i = 0; i < m_eff; ++i) {
-      for (size_t j = 0; j < n_eff; ++j) tile[i * NR + j] = c[i * ldc + j];
-    }
-  }
-  for (size_t i = 0; i < MR; ++i) {
-    for (size_t v = 0; v < NV; ++v) {
-      T* t = tile + i * NR + v * N;
-      hn::Store(Combine(d, acc[i][v], valpha, vbeta, t, read_c), d, t);
-    }
-  }
-  for (size_t i = 0; i < m_eff; ++i) {
-    for (size_t j = 0; j < n_eff; ++j) c[i * ldc + j] = tile[i * NR + j];
-  }
+  StoreTile<NV>(d, acc, alpha, beta, c, ldc, m_eff, n_eff);
 }
 
 // Macro-kernel: every tile of the mc x nc block. The A sliver (broadcast,
@@ -131,7 +140,16 @@ void GemmMacroT(ops::GemmTile tile, size_t mc, size_t nc, size_t kc,
     for (size_t jr = 0; jr < nc; jr += NR) {
       const T* b = b_packed + jr * kc;
       const size_t n_eff = HWY_MIN(NR, nc - jr);
-      MicroKernel(d, kc, a, b, alpha, beta, c + ir * ldc + jr, ldc, m_eff, n_eff);
+      T* c_tile = c + ir * ldc + jr;
+      // The last tile of a row uses only the vectors it needs.
+      const size_t vectors = (n_eff + hn::Lanes(d) - 1) / hn::Lanes(d);
+      if (vectors >= kGemmNV) {
+        MicroKernel<kGemmNV>(d, kc, a, b, NR, alpha, beta, c_tile, ldc, m_eff, n_eff);
+      } else if (vectors == 2) {
+        MicroKernel<2>(d, kc, a, b, NR, alpha, beta, c_tile, ldc, m_eff, n_eff);
+      } else {
+        MicroKernel<1>(d, kc, a, b, NR, alpha, beta, c_tile, ldc, m_eff, n_eff);
+      }
     }
   }
 }

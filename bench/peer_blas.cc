@@ -1,0 +1,159 @@
+// peer:openblas and peer:blis: the two BLAS libraries, each loaded with
+// dlopen(RTLD_LOCAL) so that their identical symbols (sgemm_, cblas_sgemm)
+// cannot answer for each other, and so that a missing one is skipped at run
+// time. Every benchmark checks with dladdr which library its call lands in.
+#include <benchmark/benchmark.h>
+#include <dlfcn.h>
+
+#include <cstdio>
+#include <cstring>
+#include <tuple>
+#include <type_traits>
+#include <string>
+#include <vector>
+
+#include "amdahl/topology.h"
+#include "bench/bench_util.h"
+
+namespace {
+
+// CBLAS enums (values fixed by the CBLAS standard).
+constexpr int kRowMajor = 101, kNoTrans = 111;
+
+using SgemmFn = void (*)(int, int, int, int, int, int, float, const float*, int,
+                         const float*, int, float, float*, int);
+using DgemmFn = void (*)(int, int, int, int, int, int, double, const double*, int,
+                         const double*, int, double, double*, int);
+using SscalFn = void (*)(int, float, float*, int);
+using DscalFn = void (*)(int, double, double*, int);
+using SaxpyFn = void (*)(int, float, const float*, int, float*, int);
+using DaxpyFn = void (*)(int, double, const double*, int, double*, int);
+using SdotFn = float (*)(int, const float*, int, const float*, int);
+using DdotFn = double (*)(int, const double*, int, const double*, int);
+using SetThreadsFn = void (*)(int);
+
+struct BlasPeer {
+  std::string name;     // "openblas" or "blis"
+  std::string library;  // the file the calls land in
+  std::string kernel;   // what the library says it runs
+  void* handle = nullptr;
+  SgemmFn sgemm = nullptr;
+  DgemmFn dgemm = nullptr;
+  SscalFn sscal = nullptr;
+  DscalFn dscal = nullptr;
+  SaxpyFn saxpy = nullptr;
+  DaxpyFn daxpy = nullptr;
+  SdotFn sdot = nullptr;
+  DdotFn ddot = nullptr;
+  SetThreadsFn set_threads = nullptr;
+};
+
+template <typename F>
+F Sym(void* handle, const char* name) {
+  return reinterpret_cast<F>(dlsym(handle, name));
+}
+
+// Returns the file that defines `fn`, or "" if none.
+std::string LibraryOf(const void* fn) {
+  Dl_info info{};
+  if (fn == nullptr || dladdr(fn, &info) == 0 || info.dli_fname == nullptr) return "";
+  return info.dli_fname;
+}
+
+BlasPeer* Load(const char* name, const char* soname, const char* must_contain) {
+  void* h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+  if (h == nullptr) {
+    std::fprintf(stderr, "amdahl-bench: peer %s not loaded: %s\n", name, dlerror());
+    return nullptr;
+  }
+  auto* p = new BlasPeer;
+  p->name = name;
+  p->handle = h;
+  p->sgemm = Sym<SgemmFn>(h, "cblas_sgemm");
+  p->dgemm = Sym<DgemmFn>(h, "cblas_dgemm");
+  p->sscal = Sym<SscalFn>(h, "cblas_sscal");
+  p->dscal = Sym<DscalFn>(h, "cblas_dscal");
+  p->saxpy = Sym<SaxpyFn>(h, "cblas_saxpy");
+  p->daxpy = Sym<DaxpyFn>(h, "cblas_daxpy");
+  p->sdot = Sym<SdotFn>(h, "cblas_sdot");
+  p->ddot = Sym<DdotFn>(h, "cblas_ddot");
+  p->library = LibraryOf(reinterpret_cast<const void*>(p->sgemm));
+  if (p->sgemm == nullptr || p->library.find(must_contain) == std::string::npos) {
+    std::fprintf(stderr, "amdahl-bench: peer %s: cblas_sgemm resolves to '%s'; skipped\n",
+                 name, p->library.c_str());
+    return nullptr;
+  }
+  if (std::strcmp(name, "openblas") == 0) {
+    p->set_threads = Sym<SetThreadsFn>(h, "openblas_set_num_threads");
+    using CoreFn = char* (*)();
+    if (auto core = Sym<CoreFn>(h, "openblas_get_corename")) p->kernel = core();
+  } else {
+    p->set_threads = Sym<SetThreadsFn>(h, "bli_thread_set_num_threads");
+    // BLIS must be initialized before its architecture can be asked.
+    using InitFn = void (*)();
+    if (auto init = Sym<InitFn>(h, "bli_init")) init();
+    using ArchIdFn = int (*)();
+    using ArchStrFn = const char* (*)(int);
+    auto id = Sym<ArchIdFn>(h, "bli_arch_query_id");
+    auto str = Sym<ArchStrFn>(h, "bli_arch_string");
+    if (id && str) p->kernel = str(id());
+  }
+  benchmark::AddCustomContext("peer:" + p->name, p->kernel + " (" + p->library + ")");
+  return p;
+}
+
+void SetThreads(const BlasPeer& p, size_t threads) {
+  if (p.set_threads) p.set_threads(static_cast<int>(threads));
+}
+
+template <typename T>
+void BM_PeerGemm(benchmark::State& state, const BlasPeer* p, size_t n, size_t threads) {
+  const auto a = amdahl_bench::RandomVector<T>(n * n, 1);
+  const auto b = amdahl_bench::RandomVector<T>(n * n, 2);
+  std::vector<T> c(n * n);
+  SetThreads(*p, threads);
+  const int ni = static_cast<int>(n);
+  const amdahl_bench::WallTimer timer;
+  for (auto _ : state) {
+    if constexpr (std::is_same_v<T, float>) {
+      p->sgemm(kRowMajor, kNoTrans, kNoTrans, ni, ni, ni, 1.0f, a.data(), ni,
+               b.data(), ni, 0.0f, c.data(), ni);
+    } else {
+      p->dgemm(kRowMajor, kNoTrans, kNoTrans, ni, ni, ni, 1.0, a.data(), ni,
+               b.data(), ni, 0.0, c.data(), ni);
+    }
+    benchmark::ClobberMemory();
+  }
+  timer.Rate(state, "GFLOPS", 2e-9 * static_cast<double>(n * n * n));
+  state.SetLabel(p->kernel);
+}
+
+template <typename T>
+void RegisterGemm(const BlasPeer* p) {
+  const size_t all = amdahl::GetTopology().usable_cores.value;
+  for (size_t n : amdahl_bench::GemmSizes()) {
+    for (size_t threads : {size_t{1}, all}) {
+      if (threads == all && all == 1 && threads != 1) continue;
+      const std::string name = "peer:" + p->name + "/gemm/" +
+                               amdahl_bench::DTypeName<T>() + "/" +
+                               std::to_string(n) + amdahl_bench::ThreadsSuffix(threads);
+      benchmark::RegisterBenchmark(name.c_str(), BM_PeerGemm<T>, p, n, threads)
+          ->Unit(benchmark::kMicrosecond);
+      if (all == 1) break;
+    }
+  }
+}
+
+const bool registered = [] {
+  for (const auto& [name, soname, tag] :
+       {std::make_tuple("openblas", "libopenblas.so.0", "openblas"),
+        std::make_tuple("blis", "libblis.so.4", "blis")}) {
+    if (const BlasPeer* p = Load(name, soname, tag)) {
+      RegisterGemm<float>(p);
+      RegisterGemm<double>(p);
+    }
+  }
+  return true;
+}();
+
+}  // namespace
