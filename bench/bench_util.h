@@ -41,6 +41,17 @@ class WallTimer {
   std::chrono::steady_clock::time_point start_;
 };
 
+// Runs f() in the benchmark loop and reports `name` = per_call * calls / s.
+template <class F>
+void TimedLoop(benchmark::State& state, const char* name, double per_call, const F& f) {
+  const WallTimer timer;
+  for (auto _ : state) {
+    f();
+    benchmark::ClobberMemory();
+  }
+  timer.Rate(state, name, per_call);
+}
+
 template <typename T>
 std::vector<T> RandomVector(size_t n, uint32_t seed) {
   std::mt19937 rng(seed);
@@ -65,6 +76,27 @@ constexpr const char* DTypeName() {
 
 inline std::string ThreadsSuffix(size_t threads) {
   return threads == 0 ? "" : "/threads:" + std::to_string(threads);
+}
+
+// Streaming kernels: n from 1 Ki to 64 Mi elements, and the notebook's
+// f(k) = 2k over 20,000 items.
+inline std::vector<size_t> StreamSizes() {
+  std::vector<size_t> sizes;
+  for (size_t n = size_t{1} << 10; n <= (size_t{1} << 26); n <<= 2) sizes.push_back(n);
+  sizes.push_back(20000);
+  return sizes;
+}
+
+// Bytes read plus written per element (Axpy reads y too), as amdahl counts.
+inline size_t StreamBytes(const std::string& kernel, size_t elem) {
+  if (kernel == "scale" || kernel == "dot") return 2 * elem;
+  if (kernel == "sum") return elem;
+  return 3 * elem;
+}
+
+inline std::string StreamName(const std::string& prefix, const std::string& kernel,
+                              const char* dtype, size_t n) {
+  return prefix + kernel + "/" + dtype + "/" + std::to_string(n);
 }
 
 // GEMM sizes of the issue: square n x n x n.

@@ -144,6 +144,48 @@ void RegisterGemm(const BlasPeer* p) {
   }
 }
 
+// BLAS has scal (in place: y = a y), axpy and dot; counted as amdahl counts
+// its Scale, Axpy and Dot.
+template <typename T>
+void BM_PeerStream(benchmark::State& state, const BlasPeer* p, std::string kernel,
+                   size_t n) {
+  const auto x = amdahl_bench::RandomVector<T>(n, 1);
+  std::vector<T> y = amdahl_bench::RandomVector<T>(n, 2);
+  SetThreads(*p, amdahl::GetTopology().usable_cores.value);
+  const int ni = static_cast<int>(n);
+  T sink = T(0);
+  const amdahl_bench::WallTimer timer;
+  for (auto _ : state) {
+    if constexpr (std::is_same_v<T, float>) {
+      if (kernel == "scale") p->sscal(ni, 1.0f, y.data(), 1);
+      if (kernel == "axpy") p->saxpy(ni, 1e-3f, x.data(), 1, y.data(), 1);
+      if (kernel == "dot") sink += p->sdot(ni, x.data(), 1, y.data(), 1);
+    } else {
+      if (kernel == "scale") p->dscal(ni, 1.0, y.data(), 1);
+      if (kernel == "axpy") p->daxpy(ni, 1e-3, x.data(), 1, y.data(), 1);
+      if (kernel == "dot") sink += p->ddot(ni, x.data(), 1, y.data(), 1);
+    }
+    benchmark::ClobberMemory();
+  }
+  benchmark::DoNotOptimize(sink);
+  timer.Rate(state, "GBps",
+             1e-9 * static_cast<double>(amdahl_bench::StreamBytes(kernel, sizeof(T)) * n));
+  state.SetLabel(p->kernel);
+}
+
+template <typename T>
+void RegisterStream(const BlasPeer* p) {
+  for (const char* kernel : {"scale", "axpy", "dot"}) {
+    for (size_t n : amdahl_bench::StreamSizes()) {
+      benchmark::RegisterBenchmark(
+          amdahl_bench::StreamName("peer:" + p->name + "/", kernel,
+                                   amdahl_bench::DTypeName<T>(), n)
+              .c_str(),
+          BM_PeerStream<T>, p, std::string(kernel), n);
+    }
+  }
+}
+
 const bool registered = [] {
   for (const auto& [name, soname, tag] :
        {std::make_tuple("openblas", "libopenblas.so.0", "openblas"),
@@ -151,6 +193,8 @@ const bool registered = [] {
     if (const BlasPeer* p = Load(name, soname, tag)) {
       RegisterGemm<float>(p);
       RegisterGemm<double>(p);
+      RegisterStream<float>(p);
+      RegisterStream<double>(p);
     }
   }
   return true;

@@ -57,13 +57,17 @@ size_t RoundGrain(size_t elements) {
 
 }  // namespace
 
-LoopConfig GetLoopConfig(Kernel kernel, DType dtype, size_t n) {
-  (void)n;
+namespace {
+
+constexpr size_t kNumKernels = 7;
+constexpr size_t kNumDTypes = 4;
+
+LoopConfig DefaultLoopConfig(Kernel kernel, DType dtype) {
   const Topology& topo = GetTopology();
   const size_t bpe = BytesPerElement(kernel, dtype);
   LoopConfig c;
   c.source = "defaults";
-  c.threads = NumThreads();
+  c.threads = topo.usable_cores.value;
   // Waking the workers costs about a microsecond; below ~256 KiB of traffic
   // one core finishes sooner than that buys.
   c.serial_cutoff = (256 * 1024) / bpe;
@@ -77,6 +81,27 @@ LoopConfig GetLoopConfig(Kernel kernel, DType dtype, size_t n) {
   const size_t llc = std::max(topo.l3_bytes.value * topo.clusters.value,
                               topo.l2_bytes.value * topo.cores.size());
   c.stream_min = (2 * llc) / bpe;
+  return c;
+}
+
+struct LoopTable {
+  LoopConfig entries[kNumKernels][kNumDTypes];
+  LoopTable() {
+    for (size_t k = 0; k < kNumKernels; ++k) {
+      for (size_t t = 0; t < kNumDTypes; ++t) {
+        entries[k][t] = DefaultLoopConfig(static_cast<Kernel>(k), static_cast<DType>(t));
+      }
+    }
+  }
+};
+
+}  // namespace
+
+LoopConfig GetLoopConfig(Kernel kernel, DType dtype, size_t n) {
+  (void)n;
+  static const LoopTable* table = new LoopTable();
+  LoopConfig c = table->entries[static_cast<size_t>(kernel)][static_cast<size_t>(dtype)];
+  c.threads = std::min(c.threads, NumThreads());
   return c;
 }
 

@@ -80,7 +80,8 @@ class Pool {
 
   // Returns false if another caller holds the workers.
   bool Run(size_t begin, size_t num_chunks, size_t grain, size_t end,
-           size_t threads, detail::ChunkFn fn, const void* ctx) {
+           size_t threads, bool pinned_chunks, detail::ChunkFn fn,
+           const void* ctx) {
     std::unique_lock<std::mutex> lock(call_mu_, std::try_to_lock);
     if (!lock.owns_lock()) return false;
     const size_t workers = EnsureWorkers(threads - 1);
@@ -92,6 +93,7 @@ class Pool {
     end_ = end;
     grain_ = grain;
     num_chunks_ = num_chunks;
+    participants_ = pinned_chunks ? workers + 1 : 0;
     next_.store(0, std::memory_order_relaxed);
     failed_.store(false, std::memory_order_relaxed);
     error_ = nullptr;
@@ -104,7 +106,7 @@ class Pool {
       }
     }
     t_in_task = true;
-    RunChunks();
+    RunChunks(0);
     t_in_task = false;
     for (size_t i = 0; i < workers; ++i) {
       WaitDone(slots_[i], epoch);
@@ -131,10 +133,17 @@ class Pool {
     }
   }
 
-  void RunChunks() {
-    for (;;) {
-      const size_t i = next_.fetch_add(1, std::memory_order_relaxed);
-      if (i >= num_chunks_) return;
+  // Runs chunks until none is left: claimed one by one from the shared
+  // counter, or, with pinned chunks, chunk i on participant i % participants
+  // (the caller is participant 0, worker w participant w + 1).
+  void RunChunks(size_t participant) {
+    const size_t stride = participants_;
+    for (size_t mine = participant;; mine += stride) {
+      const size_t i =
+          stride ? mine : next_.fetch_add(1, std::memory_order_relaxed);
+      if (i >= num_chunks_ || (stride && failed_.load(std::memory_order_relaxed))) {
+        return;
+      }
       const size_t b = begin_ + i * grain_;
       const size_t e = std::min(end_, b + grain_);
       try {
@@ -213,7 +222,7 @@ class Pool {
     for (;;) {
       const uint32_t epoch = WaitForStart(s, seen);
       seen = epoch;
-      RunChunks();
+      RunChunks(index + 1);
       s.done.store(epoch, std::memory_order_release);
     }
   }
@@ -248,6 +257,7 @@ class Pool {
   detail::ChunkFn fn_ = nullptr;
   const void* ctx_ = nullptr;
   size_t begin_ = 0, end_ = 0, grain_ = 1, num_chunks_ = 0;
+  size_t participants_ = 0;  // 0: chunks are claimed dynamically
   std::exception_ptr error_;
   alignas(kLine) std::atomic<size_t> next_{0};
   alignas(kLine) std::atomic<bool> failed_{false};
@@ -348,7 +358,7 @@ size_t ThreadCountFromEnv(const char* amdahl_num_threads,
 }
 
 void ParallelRun(size_t begin, size_t end, size_t grain, size_t max_threads,
-                 ChunkFn fn, const void* ctx) {
+                 Schedule schedule, ChunkFn fn, const void* ctx) {
   if (end <= begin) return;
   if (grain == 0) grain = 1;
   const size_t n = end - begin;
@@ -357,7 +367,8 @@ void ParallelRun(size_t begin, size_t end, size_t grain, size_t max_threads,
   if (max_threads != 0) threads = std::min(threads, max_threads);
   threads = std::min(threads, num_chunks);
   if (threads > 1 && !t_in_task &&
-      GetPool().Run(begin, num_chunks, grain, end, threads, fn, ctx)) {
+      GetPool().Run(begin, num_chunks, grain, end, threads,
+                    schedule == Schedule::kPinned, fn, ctx)) {
     return;
   }
   // Serial: one thread, nested, the workers busy with another caller, or no

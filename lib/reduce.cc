@@ -40,8 +40,9 @@ T Reduce(Kernel kernel, size_t n, const Leaves& leaves) {
   if (n < c.serial_cutoff || c.threads <= 1 || num_leaves == 1) {
     leaves(0, n, partials);
   } else {
-    const size_t grain_leaves = c.grain / kReduceLeaf ? c.grain / kReduceLeaf : 1;
-    ParallelForThreads(0, num_leaves, grain_leaves, c.threads,
+    const size_t chunk = ChunkSize(n, c) / kReduceLeaf;
+    const size_t grain_leaves = chunk ? chunk : 1;
+    ParallelForPinned(0, num_leaves, grain_leaves, c.threads,
                        [&](size_t lb, size_t le) {
                          const size_t b = lb * kReduceLeaf;
                          const size_t e = le * kReduceLeaf < n ? le * kReduceLeaf : n;

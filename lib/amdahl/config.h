@@ -27,10 +27,11 @@ struct LoopConfig {
   size_t serial_cutoff = 0;  // below this many elements: the caller alone
   size_t grain = 0;          // elements per chunk, a multiple of 64
   size_t stream_min = 0;     // from this many elements: non-temporal stores
-  std::string source;        // "defaults" or "wisdom"
+  const char* source = "";   // "defaults" or "wisdom"
 };
 
-// Returns the configuration for `kernel` on `dtype` at n elements.
+// Returns the configuration for `kernel` on `dtype` at n elements. Cheap: the
+// tables are built once per process.
 AMDAHL_API LoopConfig GetLoopConfig(Kernel kernel, DType dtype, size_t n);
 
 // GEMM blocking (row-major C = A B; see lib/ops/gemm.h for the microkernel).
@@ -42,11 +43,19 @@ struct GemmConfig {
   size_t mr = 0, nr = 0;    // register tile of the chosen Highway target
   size_t mc = 0, kc = 0, nc = 0;
   size_t threads = 1;       // threads for this size, caller included
-  std::string source;       // "defaults" or "wisdom"
+  const char* source = "";  // "defaults" or "wisdom"
 };
 
 // Returns the configuration for an m x n x k product of `dtype`.
 AMDAHL_API GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k);
+
+// Returns the chunk length for n elements under `c`: one contiguous part per
+// thread (rounded up to a multiple of 64 elements), at least c.grain.
+inline size_t ChunkSize(size_t n, const LoopConfig& c) {
+  const size_t threads = c.threads ? c.threads : 1;
+  const size_t share = ((n + threads - 1) / threads + 63) / 64 * 64;
+  return share > c.grain ? share : c.grain;
+}
 
 // Leaf size of the reductions' fixed chunk tree, in elements. A constant, not
 // configuration: it decides the bits of a float sum.

@@ -49,8 +49,15 @@ namespace detail {
 
 using ChunkFn = void (*)(const void* ctx, size_t begin, size_t end);
 
+// kDynamic: threads claim chunks one by one (balances uneven work and slow
+// cores). kPinned: chunk i runs on participant i % P (the caller is 0,
+// worker w is w + 1), so repeated calls over the same data find it in the
+// same core's cache.
+enum class Schedule { kDynamic, kPinned };
+
 AMDAHL_API void ParallelRun(size_t begin, size_t end, size_t grain,
-                            size_t max_threads, ChunkFn fn, const void* ctx);
+                            size_t max_threads, Schedule schedule, ChunkFn fn,
+                            const void* ctx);
 
 template <class F>
 void CallChunk(const void* ctx, size_t begin, size_t end) {
@@ -70,15 +77,27 @@ AMDAHL_API size_t ThreadCountFromEnv(const char* amdahl_num_threads,
 // same for any thread count. Chunks run on up to NumThreads() threads.
 template <class F>
 void ParallelFor(size_t begin, size_t end, size_t grain, const F& f) {
-  detail::ParallelRun(begin, end, grain, 0, &detail::CallChunk<F>, &f);
+  detail::ParallelRun(begin, end, grain, 0, detail::Schedule::kDynamic,
+                      &detail::CallChunk<F>, &f);
 }
 
 // As ParallelFor, on at most max_threads threads (0: NumThreads()).
 template <class F>
 void ParallelForThreads(size_t begin, size_t end, size_t grain,
                         size_t max_threads, const F& f) {
-  detail::ParallelRun(begin, end, grain, max_threads, &detail::CallChunk<F>,
-                      &f);
+  detail::ParallelRun(begin, end, grain, max_threads, detail::Schedule::kDynamic,
+                      &detail::CallChunk<F>, &f);
+}
+
+// As ParallelForThreads, but chunk i always runs on the same thread (i % P,
+// P = threads taking part; the caller runs chunks 0, P, 2P, ...): a loop
+// called again and again over the same arrays finds its part in the same
+// core's cache. Use P chunks for one contiguous part per thread.
+template <class F>
+void ParallelForPinned(size_t begin, size_t end, size_t grain,
+                       size_t max_threads, const F& f) {
+  detail::ParallelRun(begin, end, grain, max_threads, detail::Schedule::kPinned,
+                      &detail::CallChunk<F>, &f);
 }
 
 }  // namespace amdahl

@@ -80,7 +80,16 @@ struct BinaryOp {
   }
   template <class D>
   HWY_INLINE void Partial(D d, size_t i, size_t count) const {
+#if HWY_TARGET <= HWY_AVX2
+    // Masked loads and stores: AVX2 and AVX-512 never touch masked-off lanes.
+    const auto m = hn::FirstN(d, count);
+    const auto vx = hn::MaskedLoad(m, d, x + i);
+    const auto vy = y ? hn::MaskedLoad(m, d, y + i) : hn::Zero(d);
+    hn::BlendedStore(f(vx, vy), m, d, out + i);
+#else
+    // Older targets emulate masked loads with full loads: use a copy.
     PartialVector(d, x, y, out, i, count, f);
+#endif
   }
 };
 

@@ -14,7 +14,8 @@ namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
 // Returns the sum over [0, n) of term(d, i), a vector of lanes i..i+N. The
-// last partial vector is read from zero-padded copies by `tail`.
+// last partial vector is read by `tail`: masked loads on AVX2 and AVX-512,
+// zero-padded copies elsewhere (their masked loads read the whole vector).
 template <class D, class Term, class Tail>
 HWY_INLINE hn::TFromD<D> ReduceLeaf(D d, size_t n, const Term& term,
                                     const Tail& tail) {
@@ -44,6 +45,9 @@ void SumLeavesT(const T* HWY_RESTRICT x, size_t n, size_t leaf, T* partials) {
         d, len,
         [p](auto dd, size_t i, V acc) { return hn::Add(acc, hn::LoadU(dd, p + i)); },
         [p](auto dd, size_t i, size_t count, V acc) {
+#if HWY_TARGET <= HWY_AVX2
+          return hn::Add(acc, hn::MaskedLoad(hn::FirstN(dd, count), dd, p + i));
+#endif
           HWY_ALIGN T buf[hn::MaxLanes(decltype(dd)())] = {};
           for (size_t k = 0; k < count; ++k) buf[k] = p[i + k];
           return hn::Add(acc, hn::Load(dd, buf));
@@ -66,6 +70,10 @@ void DotLeavesT(const T* HWY_RESTRICT x, const T* HWY_RESTRICT y, size_t n,
           return MulAddAny(dd, hn::LoadU(dd, p + i), hn::LoadU(dd, q + i), acc);
         },
         [p, q](auto dd, size_t i, size_t count, V acc) {
+#if HWY_TARGET <= HWY_AVX2
+          const auto m = hn::FirstN(dd, count);
+          return MulAddAny(dd, hn::MaskedLoad(m, dd, p + i), hn::MaskedLoad(m, dd, q + i), acc);
+#endif
           HWY_ALIGN T bx[hn::MaxLanes(decltype(dd)())] = {};
           HWY_ALIGN T by[hn::MaxLanes(decltype(dd)())] = {};
           for (size_t k = 0; k < count; ++k) {
