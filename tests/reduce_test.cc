@@ -56,7 +56,7 @@ double BoundFactor(size_t n, size_t min_lanes) {
 template <typename T>
 class ReduceTest : public ::testing::Test {};
 using Types = ::testing::Types<float, double, int32_t, int64_t>;
-TYPED_TEST_SUITE(ReduceTest, Types);
+TYPED_TEST_SUITE(ReduceTest, Types, amdahl_test::DTypeNames);
 
 TYPED_TEST(ReduceTest, MatchesReferenceWithinTheBound) {
   using T = TypeParam;

@@ -3,7 +3,9 @@
 #ifndef AMDAHL_TESTS_TEST_UTIL_H_
 #define AMDAHL_TESTS_TEST_UTIL_H_
 
+#include <cstdint>
 #include <functional>
+#include <type_traits>
 #include <string>
 
 namespace amdahl_test {
@@ -19,6 +21,17 @@ struct ChildResult {
 ChildResult RunSelf(const std::string& prefix, const std::string& test);
 
 bool IsChild();
+
+// Names typed tests by element type: f32, f64, i32, i64.
+struct DTypeNames {
+  template <typename T>
+  static std::string GetName(int) {
+    if (std::is_same_v<T, float>) return "f32";
+    if (std::is_same_v<T, double>) return "f64";
+    if (std::is_same_v<T, int32_t>) return "i32";
+    return "i64";
+  }
+};
 
 // Calls f(target_name) once for every Highway target that this CPU supports
 // and the library was compiled for, with dynamic dispatch restricted to it.
