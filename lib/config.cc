@@ -131,6 +131,13 @@ GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
   c.source = "defaults";
   c.mr = tile.mr;
   c.nr = tile.nr;
+  c.lanes = tile.lanes;
+  // Reading B in place pays while it fits in L1 (no TLB or set conflicts to
+  // speak of); beyond, packing is cheap next to the multiply.
+  c.b_in_place_max_bytes = topo.l1d_bytes.value;
+  // Reading A in place (8 row streams) measured as fast as packing it up to
+  // a few MiB, and it saves the transpose; beyond, packed slivers win.
+  c.a_in_place_max_bytes = 4 * topo.l2_bytes.value;
   // Analytical model (Low et al., TOMS 2016), simplified: half of each cache
   // level for the operand that lives there.
   c.kc = std::clamp<size_t>(topo.l1d_bytes.value / 2 / (c.mr * s) / 16 * 16,

@@ -73,12 +73,14 @@ void PackA(const Operand<T>& a, size_t i0, size_t mc, size_t p0, size_t kc,
         for (size_t r = rows; r < mr; ++r) out[p * mr + r] = T(0);
       }
     } else {
-      for (size_t r = 0; r < rows; ++r) {
-        const T* src = a.data + (i0 + s + r) * a.ld + p0;
-        for (size_t p = 0; p < kc; ++p) out[p * mr + r] = src[p];
+      // Rows of op(A) are contiguous: read mr rows side by side, write each
+      // column of the sliver as one contiguous run.
+      const T* src[32];
+      for (size_t r = 0; r < mr && r < 32; ++r) {
+        src[r] = a.data + (i0 + s + std::min(r, rows - 1)) * a.ld + p0;
       }
-      for (size_t r = rows; r < mr; ++r) {
-        for (size_t p = 0; p < kc; ++p) out[p * mr + r] = T(0);
+      for (size_t p = 0; p < kc; ++p) {
+        for (size_t r = 0; r < mr; ++r) out[p * mr + r] = r < rows ? src[r][p] : T(0);
       }
     }
   }
@@ -95,8 +97,9 @@ void PackB(const Operand<T>& b, size_t p0, size_t kc, size_t j0, size_t nc,
     if (!b.trans) {
       for (size_t p = 0; p < kc; ++p) {
         const T* src = b.data + (p0 + p) * b.ld + j0 + s;
-        std::memcpy(out + p * nr, src, cols * sizeof(T));
-        for (size_t c = cols; c < nr; ++c) out[p * nr + c] = T(0);
+        T* row = out + p * nr;
+        for (size_t c = 0; c < cols; ++c) row[c] = src[c];
+        for (size_t c = cols; c < nr; ++c) row[c] = T(0);
       }
     } else {
       for (size_t c = 0; c < cols; ++c) {
@@ -116,7 +119,15 @@ template <typename T>
 void GemmBlocked(const GemmConfig& cfg, size_t i0, size_t m, size_t j0,
                  size_t n, size_t k, T alpha, const Operand<T>& a,
                  const Operand<T>& b, T beta, T* c, size_t ldc) {
-  const ops::GemmTile tile{cfg.mr, cfg.nr};
+  const ops::GemmTile tile{cfg.mr, cfg.nr, cfg.lanes};
+  // Small B, not transposed, whole vectors wide: the microkernel reads it in
+  // place (row stride ldb) and packing it would cost more than it saves.
+  const bool b_in_place = !b.trans && n % cfg.lanes == 0 &&
+                          k * n * sizeof(T) <= cfg.b_in_place_max_bytes;
+  // A, not transposed, is read in place up to a few MiB: packing it (a
+  // transpose into mr-row slivers) costs as much as the multiply for small
+  // products and saves nothing measurable for mid-sized ones.
+  const bool a_in_place = !a.trans && m * k * sizeof(T) <= cfg.a_in_place_max_bytes;
   const size_t mc_max = std::min(cfg.mc, (m + cfg.mr - 1) / cfg.mr * cfg.mr);
   const size_t nc_max = std::min(cfg.nc, (n + cfg.nr - 1) / cfg.nr * cfg.nr);
   const size_t kc_max = std::min(cfg.kc, k);
@@ -127,12 +138,26 @@ void GemmBlocked(const GemmConfig& cfg, size_t i0, size_t m, size_t j0,
     for (size_t pc = 0; pc < k; pc += cfg.kc) {
       const size_t kc = std::min(cfg.kc, k - pc);
       const T beta_now = pc == 0 ? beta : T(1);
-      PackA(a, i0 + ic, mc, pc, kc, cfg.mr, pa);
+      const T* a_panel = pa;
+      ops::ALayout a_layout{1, cfg.mr, cfg.mr * kc};
+      if (a_in_place) {
+        a_panel = a.data + (i0 + ic) * a.ld + pc;
+        a_layout = ops::ALayout{a.ld, 1, cfg.mr * a.ld};
+      } else {
+        PackA(a, i0 + ic, mc, pc, kc, cfg.mr, pa);
+      }
       for (size_t jc = 0; jc < n; jc += cfg.nc) {
         const size_t nc = std::min(cfg.nc, n - jc);
-        PackB(b, pc, kc, j0 + jc, nc, cfg.nr, pb);
-        ops::GemmMacro(tile, mc, nc, kc, pa, pb, alpha, beta_now,
-                       c + (i0 + ic) * ldc + j0 + jc, ldc);
+        T* c_block = c + (i0 + ic) * ldc + j0 + jc;
+        if (b_in_place) {
+          ops::GemmMacro(tile, mc, nc, kc, a_panel, a_layout, b.data + pc * b.ld + j0 + jc,
+                         ops::BLayout{b.ld, cfg.nr}, alpha, beta_now, c_block, ldc);
+        } else {
+          PackB(b, pc, kc, j0 + jc, nc, cfg.nr, pb);
+          ops::GemmMacro(tile, mc, nc, kc, a_panel, a_layout, pb,
+                         ops::BLayout{cfg.nr, cfg.nr * kc},
+                         alpha, beta_now, c_block, ldc);
+        }
       }
     }
   }

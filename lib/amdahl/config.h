@@ -41,8 +41,14 @@ AMDAHL_API LoopConfig GetLoopConfig(Kernel kernel, DType dtype, size_t n);
 // of A (mc x kc) form the panel reused across those blocks, from L3.
 struct GemmConfig {
   size_t mr = 0, nr = 0;    // register tile of the chosen Highway target
+  size_t lanes = 0;         // vector lanes of that target for this type
   size_t mc = 0, kc = 0, nc = 0;
   size_t threads = 1;       // threads for this size, caller included
+  // B (not transposed, n a multiple of lanes) up to this size is read in
+  // place instead of packed.
+  size_t b_in_place_max_bytes = 0;
+  // A (not transposed) up to this size is read in place instead of packed.
+  size_t a_in_place_max_bytes = 0;
   const char* source = "";  // "defaults" or "wisdom"
 };
 

@@ -36,7 +36,7 @@ constexpr size_t kGemmNV = 2;
 template <typename T>
 ops::GemmTile GemmTileT() {
   const hn::ScalableTag<T> d;
-  return ops::GemmTile{kGemmMR, kGemmNV * hn::Lanes(d)};
+  return ops::GemmTile{kGemmMR, kGemmNV * hn::Lanes(d), hn::Lanes(d)};
 }
 
 // Returns alpha * acc + beta * c (beta == 0: c is not read).
@@ -91,15 +91,20 @@ HWY_NOINLINE void StoreTile(D d, const V (*acc)[NV], T alpha, T beta, T* c,
 }
 
 // One tile of kGemmMR rows x NV vectors: see the contract in lib/ops/gemm.h.
-// The B sliver's row stride is nr (the full tile width); NV < kGemmNV serves
-// the last, narrower tile of a row of tiles.
+// Row p of the B sliver is at b + p * nr (nr: the row stride, the tile width
+// when packed); NV < kGemmNV serves the last, narrower tile of a row.
 template <size_t NV, class D, typename T = hn::TFromD<D>>
 HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
+                            size_t a_row_stride, size_t a_col_stride,
                             const T* HWY_RESTRICT b, size_t nr, T alpha, T beta,
                             T* c, size_t ldc, size_t m_eff, size_t n_eff) {
   using V = hn::Vec<D>;
   constexpr size_t MR = kGemmMR;
   const size_t N = hn::Lanes(d);
+  // Rows past m_eff repeat the last valid one: never outside A, never stored.
+  const T* rows[MR];
+  HWY_UNROLL(8)
+  for (size_t i = 0; i < MR; ++i) rows[i] = a + HWY_MIN(i, m_eff - 1) * a_row_stride;
 
   V acc[MR][NV];
   HWY_UNROLL(8)
@@ -108,17 +113,16 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
     for (size_t v = 0; v < NV; ++v) acc[i][v] = hn::Zero(d);
   }
 
-  for (size_t p = 0; p < kc; ++p) {
+  for (size_t p = 0, off = 0; p < kc; ++p, off += a_col_stride) {
     V bv[NV];
     HWY_UNROLL(3)
-    for (size_t v = 0; v < NV; ++v) bv[v] = hn::Load(d, b + v * N);
+    for (size_t v = 0; v < NV; ++v) bv[v] = hn::LoadU(d, b + v * N);
     HWY_UNROLL(8)
     for (size_t i = 0; i < MR; ++i) {
-      const V ai = hn::Set(d, a[i]);
+      const V ai = hn::Set(d, rows[i][off]);
       HWY_UNROLL(3)
       for (size_t v = 0; v < NV; ++v) acc[i][v] = MulAddAny(d, ai, bv[v], acc[i][v]);
     }
-    a += MR;
     b += nr;
   }
   StoreTile<NV>(d, acc, alpha, beta, c, ldc, m_eff, n_eff);
@@ -128,27 +132,31 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
 // mr x kc) stays in L1 while the B slivers of the block stream from L2.
 template <typename T>
 void GemmMacroT(ops::GemmTile tile, size_t mc, size_t nc, size_t kc,
-                const T* HWY_RESTRICT a_packed, const T* HWY_RESTRICT b_packed,
-                T alpha, T beta, T* c, size_t ldc) {
+                const T* HWY_RESTRICT a_panel, ops::ALayout a_layout,
+                const T* HWY_RESTRICT b_block, ops::BLayout b_layout, T alpha,
+                T beta, T* c, size_t ldc) {
   const hn::ScalableTag<T> d;
   const size_t MR = kGemmMR;
   const size_t NR = kGemmNV * hn::Lanes(d);
   HWY_ASSERT(tile.mr == MR && tile.nr == NR);
   for (size_t ir = 0; ir < mc; ir += MR) {
-    const T* a = a_packed + ir * kc;
+    const T* a = a_panel + ir / MR * a_layout.sliver_stride;
     const size_t m_eff = HWY_MIN(MR, mc - ir);
     for (size_t jr = 0; jr < nc; jr += NR) {
-      const T* b = b_packed + jr * kc;
+      const T* b = b_block + jr / NR * b_layout.sliver_stride;
       const size_t n_eff = HWY_MIN(NR, nc - jr);
       T* c_tile = c + ir * ldc + jr;
       // The last tile of a row uses only the vectors it needs.
       const size_t vectors = (n_eff + hn::Lanes(d) - 1) / hn::Lanes(d);
       if (vectors >= kGemmNV) {
-        MicroKernel<kGemmNV>(d, kc, a, b, NR, alpha, beta, c_tile, ldc, m_eff, n_eff);
+        MicroKernel<kGemmNV>(d, kc, a, a_layout.row_stride, a_layout.col_stride, b,
+                             b_layout.row_stride, alpha, beta, c_tile, ldc, m_eff, n_eff);
       } else if (vectors == 2) {
-        MicroKernel<2>(d, kc, a, b, NR, alpha, beta, c_tile, ldc, m_eff, n_eff);
+        MicroKernel<2>(d, kc, a, a_layout.row_stride, a_layout.col_stride, b,
+                             b_layout.row_stride, alpha, beta, c_tile, ldc, m_eff, n_eff);
       } else {
-        MicroKernel<1>(d, kc, a, b, NR, alpha, beta, c_tile, ldc, m_eff, n_eff);
+        MicroKernel<1>(d, kc, a, a_layout.row_stride, a_layout.col_stride, b,
+                             b_layout.row_stride, alpha, beta, c_tile, ldc, m_eff, n_eff);
       }
     }
   }

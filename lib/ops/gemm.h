@@ -4,8 +4,9 @@
 //
 // Microkernel contract (as BLIS's, row-major): an mr x nr tile of C is kept
 // in registers as mr rows of nr / N vectors. Over p in [0, kc) it loads nr
-// values of the packed B sliver (b[p * nr + j]) and broadcasts mr values of
-// the packed A sliver (a[p * mr + i]), accumulating with fused multiply-adds.
+// values of the B sliver (packed: b[p * nr + j]) and broadcasts mr values of
+// the A sliver (packed: a[p * mr + i]), accumulating with fused multiply-adds.
+// Small operands may be read in place instead of packed (ALayout, BLayout).
 // Then C_tile = alpha * acc + beta * C_tile; beta == 0 never reads C. Edge
 // tiles (fewer than mr rows or nr columns left) are computed in full on the
 // zero-padded slivers and only the valid part is written.
@@ -18,20 +19,42 @@
 namespace amdahl {
 namespace ops {
 
-// The register tile of the target that dispatch chose now.
+// The register tile of the target that dispatch chose now: mr rows x nr
+// columns, nr = a whole number of vectors of `lanes`.
 struct GemmTile {
   size_t mr;
   size_t nr;
+  size_t lanes;
+};
+
+// Where the macro-kernel finds element (p, j) of the B block:
+// b[p * row_stride + (j / nr) * sliver_stride + j % nr]. Packed slivers:
+// {nr, nr * kc}. B read in place (row-major, not transposed): {ldb, nr};
+// then columns are read only in whole vectors, so nc must be a multiple of
+// `lanes`.
+struct BLayout {
+  size_t row_stride;
+  size_t sliver_stride;
+};
+
+// Where the macro-kernel finds element (i, p) of the A panel:
+// a[(i / mr) * sliver_stride + (i % mr) * row_stride + p * col_stride].
+// Packed slivers: {1, mr, mr * kc}. A read in place (row-major, not
+// transposed): {lda, 1, mr * lda}; rows past mc are never read.
+struct ALayout {
+  size_t row_stride;
+  size_t col_stride;
+  size_t sliver_stride;
 };
 
 #define AMDAHL_DECLARE_GEMM(T)                                                \
   GemmTile GemmTileOf(const T* type_tag);                                     \
-  /* C[0, mc) x [0, nc) = alpha * A_panel * B_block + beta * C, where        \
-     a_packed holds ceil(mc / mr) slivers of kc x mr and b_packed holds      \
-     ceil(nc / nr) slivers of kc x nr. `tile` must be GemmTileOf(T). */      \
-  void GemmMacro(GemmTile tile, size_t mc, size_t nc, size_t kc,              \
-                 const T* a_packed, const T* b_packed, T alpha, T beta, T* c, \
-                 size_t ldc);
+  /* C[0, mc) x [0, nc) = alpha * A_panel * B_block + beta * C, with A and  \
+     B laid out as a_layout and b_layout say. `tile` must be                 \
+     GemmTileOf(T). */                                                       \
+  void GemmMacro(GemmTile tile, size_t mc, size_t nc, size_t kc, const T* a,  \
+                 ALayout a_layout, const T* b, BLayout b_layout, T alpha,     \
+                 T beta, T* c, size_t ldc);
 
 AMDAHL_DECLARE_GEMM(float)
 AMDAHL_DECLARE_GEMM(double)

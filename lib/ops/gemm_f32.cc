@@ -15,9 +15,9 @@ namespace HWY_NAMESPACE {
 ops::GemmTile GemmTileF32() { return GemmTileT<float>(); }
 
 void GemmMacroF32(ops::GemmTile tile, size_t mc, size_t nc, size_t kc,
-                  const float* a_packed, const float* b_packed, float alpha, float beta,
-                  float* c, size_t ldc) {
-  GemmMacroT(tile, mc, nc, kc, a_packed, b_packed, alpha, beta, c, ldc);
+                  const float* a, ops::ALayout a_layout, const float* b, ops::BLayout b_layout,
+                  float alpha, float beta, float* c, size_t ldc) {
+  GemmMacroT(tile, mc, nc, kc, a, a_layout, b, b_layout, alpha, beta, c, ldc);
 }
 
 }  // namespace HWY_NAMESPACE
@@ -34,9 +34,9 @@ HWY_EXPORT(GemmMacroF32);
 GemmTile GemmTileOf(const float*) { return HWY_DYNAMIC_DISPATCH(GemmTileF32)(); }
 
 void GemmMacro(GemmTile tile, size_t mc, size_t nc, size_t kc,
-               const float* a_packed, const float* b_packed, float alpha, float beta,
-               float* c, size_t ldc) {
-  HWY_DYNAMIC_DISPATCH(GemmMacroF32)(tile, mc, nc, kc, a_packed, b_packed,
+               const float* a, ALayout a_layout, const float* b, BLayout b_layout, float alpha,
+               float beta, float* c, size_t ldc) {
+  HWY_DYNAMIC_DISPATCH(GemmMacroF32)(tile, mc, nc, kc, a, a_layout, b, b_layout,
                                        alpha, beta, c, ldc);
 }
 

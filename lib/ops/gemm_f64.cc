@@ -15,9 +15,9 @@ namespace HWY_NAMESPACE {
 ops::GemmTile GemmTileF64() { return GemmTileT<double>(); }
 
 void GemmMacroF64(ops::GemmTile tile, size_t mc, size_t nc, size_t kc,
-                  const double* a_packed, const double* b_packed, double alpha, double beta,
-                  double* c, size_t ldc) {
-  GemmMacroT(tile, mc, nc, kc, a_packed, b_packed, alpha, beta, c, ldc);
+                  const double* a, ops::ALayout a_layout, const double* b, ops::BLayout b_layout,
+                  double alpha, double beta, double* c, size_t ldc) {
+  GemmMacroT(tile, mc, nc, kc, a, a_layout, b, b_layout, alpha, beta, c, ldc);
 }
 
 }  // namespace HWY_NAMESPACE
@@ -34,9 +34,9 @@ HWY_EXPORT(GemmMacroF64);
 GemmTile GemmTileOf(const double*) { return HWY_DYNAMIC_DISPATCH(GemmTileF64)(); }
 
 void GemmMacro(GemmTile tile, size_t mc, size_t nc, size_t kc,
-               const double* a_packed, const double* b_packed, double alpha, double beta,
-               double* c, size_t ldc) {
-  HWY_DYNAMIC_DISPATCH(GemmMacroF64)(tile, mc, nc, kc, a_packed, b_packed,
+               const double* a, ALayout a_layout, const double* b, BLayout b_layout, double alpha,
+               double beta, double* c, size_t ldc) {
+  HWY_DYNAMIC_DISPATCH(GemmMacroF64)(tile, mc, nc, kc, a, a_layout, b, b_layout,
                                        alpha, beta, c, ldc);
 }
 

@@ -15,9 +15,9 @@ namespace HWY_NAMESPACE {
 ops::GemmTile GemmTileI32() { return GemmTileT<int32_t>(); }
 
 void GemmMacroI32(ops::GemmTile tile, size_t mc, size_t nc, size_t kc,
-                  const int32_t* a_packed, const int32_t* b_packed, int32_t alpha, int32_t beta,
-                  int32_t* c, size_t ldc) {
-  GemmMacroT(tile, mc, nc, kc, a_packed, b_packed, alpha, beta, c, ldc);
+                  const int32_t* a, ops::ALayout a_layout, const int32_t* b, ops::BLayout b_layout,
+                  int32_t alpha, int32_t beta, int32_t* c, size_t ldc) {
+  GemmMacroT(tile, mc, nc, kc, a, a_layout, b, b_layout, alpha, beta, c, ldc);
 }
 
 }  // namespace HWY_NAMESPACE
@@ -34,9 +34,9 @@ HWY_EXPORT(GemmMacroI32);
 GemmTile GemmTileOf(const int32_t*) { return HWY_DYNAMIC_DISPATCH(GemmTileI32)(); }
 
 void GemmMacro(GemmTile tile, size_t mc, size_t nc, size_t kc,
-               const int32_t* a_packed, const int32_t* b_packed, int32_t alpha, int32_t beta,
-               int32_t* c, size_t ldc) {
-  HWY_DYNAMIC_DISPATCH(GemmMacroI32)(tile, mc, nc, kc, a_packed, b_packed,
+               const int32_t* a, ALayout a_layout, const int32_t* b, BLayout b_layout, int32_t alpha,
+               int32_t beta, int32_t* c, size_t ldc) {
+  HWY_DYNAMIC_DISPATCH(GemmMacroI32)(tile, mc, nc, kc, a, a_layout, b, b_layout,
                                        alpha, beta, c, ldc);
 }
 

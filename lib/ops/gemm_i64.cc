@@ -15,9 +15,9 @@ namespace HWY_NAMESPACE {
 ops::GemmTile GemmTileI64() { return GemmTileT<int64_t>(); }
 
 void GemmMacroI64(ops::GemmTile tile, size_t mc, size_t nc, size_t kc,
-                  const int64_t* a_packed, const int64_t* b_packed, int64_t alpha, int64_t beta,
-                  int64_t* c, size_t ldc) {
-  GemmMacroT(tile, mc, nc, kc, a_packed, b_packed, alpha, beta, c, ldc);
+                  const int64_t* a, ops::ALayout a_layout, const int64_t* b, ops::BLayout b_layout,
+                  int64_t alpha, int64_t beta, int64_t* c, size_t ldc) {
+  GemmMacroT(tile, mc, nc, kc, a, a_layout, b, b_layout, alpha, beta, c, ldc);
 }
 
 }  // namespace HWY_NAMESPACE
@@ -34,9 +34,9 @@ HWY_EXPORT(GemmMacroI64);
 GemmTile GemmTileOf(const int64_t*) { return HWY_DYNAMIC_DISPATCH(GemmTileI64)(); }
 
 void GemmMacro(GemmTile tile, size_t mc, size_t nc, size_t kc,
-               const int64_t* a_packed, const int64_t* b_packed, int64_t alpha, int64_t beta,
-               int64_t* c, size_t ldc) {
-  HWY_DYNAMIC_DISPATCH(GemmMacroI64)(tile, mc, nc, kc, a_packed, b_packed,
+               const int64_t* a, ALayout a_layout, const int64_t* b, BLayout b_layout, int64_t alpha,
+               int64_t beta, int64_t* c, size_t ldc) {
+  HWY_DYNAMIC_DISPATCH(GemmMacroI64)(tile, mc, nc, kc, a, a_layout, b, b_layout,
                                        alpha, beta, c, ldc);
 }
 
