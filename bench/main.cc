@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "amdahl/machine.h"
 #include "amdahl/topology.h"
 
 int main(int argc, char** argv) {
@@ -10,6 +11,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("amdahl_cpu", topo.cpu_model);
   benchmark::AddCustomContext("amdahl_usable_cores",
                               std::to_string(topo.usable_cores.value));
+  benchmark::AddCustomContext("amdahl_target", amdahl::ActiveTarget());
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -1,0 +1,53 @@
+// Machine ceilings, measured.
+#include "amdahl/machine.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <vector>
+
+#include "amdahl/pool.h"
+#include "amdahl/topology.h"
+#include "hwy/targets.h"
+#include "lib/ops/peak.h"
+
+namespace amdahl {
+
+std::string ActiveTarget() {
+  // The best target this CPU supports among those compiled in (listed best
+  // first) is the one HWY_DYNAMIC_DISPATCH picks.
+  const std::vector<int64_t> targets = hwy::SupportedAndGeneratedTargets();
+  return targets.empty() ? "none" : hwy::TargetName(targets.front());
+}
+
+double MeasureFmaPeakGflops(DType dtype, size_t threads, double seconds) {
+  if (threads == 0) threads = GetTopology().usable_cores.value;
+  constexpr size_t kIterations = 1 << 16;  // ~0.3 ms a call on a 3 GHz core
+  double best = 0;
+  const int repeats = 5;
+  for (int r = 0; r < repeats; ++r) {
+    std::atomic<double> flops{0};
+    const auto start = std::chrono::steady_clock::now();
+    const auto until = start + std::chrono::duration<double>(seconds / repeats);
+    ParallelForPinned(0, threads, 1, threads, [&](size_t, size_t) {
+      double mine = 0;
+      do {
+        if (dtype == DType::kF64) {
+          double sink;
+          mine += ops::FmaLoopF64(kIterations, 1.0, &sink);
+        } else {
+          float sink;
+          mine += ops::FmaLoopF32(kIterations, 1.0f, &sink);
+        }
+      } while (std::chrono::steady_clock::now() < until);
+      double seen = flops.load();
+      while (!flops.compare_exchange_weak(seen, seen + mine)) {
+      }
+    });
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    best = std::max(best, flops.load() / s * 1e-9);
+  }
+  return best;
+}
+
+}  // namespace amdahl
