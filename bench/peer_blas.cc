@@ -145,7 +145,7 @@ void RegisterGemm(const BlasPeer* p) {
 }
 
 // BLAS has scal (in place: y = a y), axpy and dot; counted as amdahl counts
-// its Scale, Axpy and Dot.
+// its Scale, Axpy and Dot. scal uses a = -1: BLAS returns at once for a = 1.
 template <typename T>
 void BM_PeerStream(benchmark::State& state, const BlasPeer* p, std::string kernel,
                    size_t n) {
@@ -157,11 +157,11 @@ void BM_PeerStream(benchmark::State& state, const BlasPeer* p, std::string kerne
   const amdahl_bench::WallTimer timer;
   for (auto _ : state) {
     if constexpr (std::is_same_v<T, float>) {
-      if (kernel == "scale") p->sscal(ni, 1.0f, y.data(), 1);
+      if (kernel == "scale") p->sscal(ni, -1.0f, y.data(), 1);
       if (kernel == "axpy") p->saxpy(ni, 1e-3f, x.data(), 1, y.data(), 1);
       if (kernel == "dot") sink += p->sdot(ni, x.data(), 1, y.data(), 1);
     } else {
-      if (kernel == "scale") p->dscal(ni, 1.0, y.data(), 1);
+      if (kernel == "scale") p->dscal(ni, -1.0, y.data(), 1);
       if (kernel == "axpy") p->daxpy(ni, 1e-3, x.data(), 1, y.data(), 1);
       if (kernel == "dot") sink += p->ddot(ni, x.data(), 1, y.data(), 1);
     }
