@@ -2,6 +2,7 @@
 // a fixed pairwise tree (the same bits for any thread count).
 #include "amdahl/reduce.h"
 
+#include <type_traits>
 #include <vector>
 
 #include "amdahl/config.h"
@@ -13,11 +14,24 @@
 namespace amdahl {
 namespace {
 
+// Returns a + b; integers wrap around (added as unsigned: no overflow UB).
+template <typename T>
+T WrappingAdd(T a, T b) {
+  if constexpr (std::is_integral_v<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(static_cast<U>(a) + static_cast<U>(b));
+  } else {
+    return a + b;
+  }
+}
+
 // Adds partials[0, count) pairwise: ((p0 + p1) + (p2 + p3)) + ...
 template <typename T>
 T PairwiseSum(T* p, size_t count) {
   for (size_t width = 1; width < count; width *= 2) {
-    for (size_t i = 0; i + width < count; i += 2 * width) p[i] += p[i + width];
+    for (size_t i = 0; i + width < count; i += 2 * width) {
+      p[i] = WrappingAdd(p[i], p[i + width]);
+    }
   }
   return p[0];
 }

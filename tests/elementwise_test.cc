@@ -12,6 +12,7 @@
 
 #include "amdahl/config.h"
 #include "amdahl/error.h"
+#include "amdahl/machine.h"
 #include "amdahl/pool.h"
 #include "amdahl/topology.h"
 #include "tests/test_util.h"
@@ -66,7 +67,11 @@ T RefAdd(T a, T b) {
   }
 }
 // Targets without FMA round a * b + c twice.
-bool g_fused = true;
+bool HasFma(const std::string& target) {
+  return target != "SSE4" && target != "SSSE3" && target != "SCALAR" &&
+         target != "EMU128";
+}
+bool g_fused = HasFma(ActiveTarget());
 
 template <typename T>
 T RefMulAdd(T a, T b, T c) {
@@ -107,8 +112,7 @@ TYPED_TEST_SUITE(ElementwiseTest, Types, amdahl_test::DTypeNames);
 TYPED_TEST(ElementwiseTest, MatchesReferenceOnEveryTargetSizeAndOffset) {
   using T = TypeParam;
   amdahl_test::ForEachTarget([](const char* target) {
-    g_fused = std::string(target) != "SSE4" && std::string(target) != "SCALAR" &&
-              std::string(target) != "EMU128";
+    g_fused = HasFma(target);
     for (size_t n : Sizes()) {
       for (size_t offset : {0u, 1u}) {  // 1: misaligned by one element
         const auto xs = Random<T>(n + 1, 1);
@@ -142,7 +146,7 @@ TYPED_TEST(ElementwiseTest, MatchesReferenceOnEveryTargetSizeAndOffset) {
       }
     }
   });
-  g_fused = true;
+  g_fused = HasFma(ActiveTarget());
 }
 
 TYPED_TEST(ElementwiseTest, InPlace) {
