@@ -5,6 +5,7 @@
 
 #include "amdahl/pool.h"
 #include "amdahl/topology.h"
+#include "amdahl/wisdom.h"
 #include "lib/ops/gemm.h"
 
 namespace amdahl {
@@ -84,23 +85,40 @@ LoopConfig DefaultLoopConfig(Kernel kernel, DType dtype) {
   return c;
 }
 
+constexpr int kNumBuckets = 64;
+
+// Defaults per kernel and type, and the wisdom's entries per size bucket.
 struct LoopTable {
-  LoopConfig entries[kNumKernels][kNumDTypes];
+  LoopConfig defaults[kNumKernels][kNumDTypes];
+  const LoopConfig* tuned[kNumKernels][kNumDTypes][kNumBuckets] = {};
   LoopTable() {
     for (size_t k = 0; k < kNumKernels; ++k) {
       for (size_t t = 0; t < kNumDTypes; ++t) {
-        entries[k][t] = DefaultLoopConfig(static_cast<Kernel>(k), static_cast<DType>(t));
+        defaults[k][t] = DefaultLoopConfig(static_cast<Kernel>(k), static_cast<DType>(t));
+      }
+    }
+    if (const HostWisdom* w = ActiveWisdom()) {
+      for (const LoopWisdom& e : w->loops) {
+        if (e.bucket < 0 || e.bucket >= kNumBuckets) continue;
+        tuned[static_cast<size_t>(e.kernel)][static_cast<size_t>(e.dtype)][e.bucket] =
+            &e.config;
       }
     }
   }
 };
 
+const LoopTable& GetLoopTable() {
+  static const LoopTable* table = new LoopTable();
+  return *table;
+}
+
 }  // namespace
 
 LoopConfig GetLoopConfig(Kernel kernel, DType dtype, size_t n) {
-  (void)n;
-  static const LoopTable* table = new LoopTable();
-  LoopConfig c = table->entries[static_cast<size_t>(kernel)][static_cast<size_t>(dtype)];
+  const LoopTable& table = GetLoopTable();
+  const size_t k = static_cast<size_t>(kernel), t = static_cast<size_t>(dtype);
+  const LoopConfig* tuned = table.tuned[k][t][LoopBucket(n)];
+  LoopConfig c = tuned ? *tuned : table.defaults[k][t];
   c.threads = std::min(c.threads, NumThreads());
   return c;
 }
@@ -152,6 +170,22 @@ GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
                        static_cast<double>(k);
   const size_t useful = static_cast<size_t>(flops / 2e6);
   c.threads = std::clamp<size_t>(useful, 1, NumThreads());
+  // Measured blocks for this size, if the tuner ran here with the same tile.
+  if (const HostWisdom* w = ActiveWisdom()) {
+    const int bucket = GemmBucket(m, n, k);
+    for (const GemmWisdom& e : w->gemm) {
+      if (e.dtype != dtype || e.bucket != bucket || e.config.mr != c.mr ||
+          e.config.nr != c.nr) {
+        continue;
+      }
+      c.mc = std::max(e.config.mc, c.mr);
+      c.kc = e.config.kc;
+      c.nc = std::max(e.config.nc, c.nr);
+      c.threads = std::min(e.config.threads, NumThreads());
+      c.source = "wisdom";
+      break;
+    }
+  }
   return c;
 }
 

@@ -11,5 +11,6 @@
 #include "amdahl/pool.h"
 #include "amdahl/reduce.h"
 #include "amdahl/topology.h"
+#include "amdahl/wisdom.h"
 
 #endif  // AMDAHL_AMDAHL_H_

@@ -1,0 +1,101 @@
+// Wisdom: the configurations amdahl-tune measured on a host, stored as JSON
+// and read by the library at run time (lazily, once per process).
+//
+// Path, the first that is set: $AMDAHL_WISDOM, $XDG_CACHE_HOME/amdahl/
+// wisdom.json, ~/.cache/amdahl/wisdom.json. One file holds any number of
+// hosts (a shared home on a mixed cluster); a host is identified by its
+// HostKey. A file that is missing, corrupt, truncated, of another schema or
+// without this host is a miss: one warning on stderr (none with
+// AMDAHL_QUIET=1) and the analytical defaults; with AMDAHL_WISDOM_STRICT=1 a
+// miss throws std::runtime_error from the first call that needs a config. Another library version is only a
+// warning. Saving is atomic (temporary file in the same folder, fsync,
+// rename) and keeps the other hosts' entries; concurrent savers serialize on
+// a lock file beside it.
+#ifndef AMDAHL_WISDOM_H_
+#define AMDAHL_WISDOM_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "amdahl/config.h"
+#include "amdahl/export.h"
+
+namespace amdahl {
+
+// Schema of the file; a file of another schema is a miss.
+constexpr int kWisdomSchema = 1;
+
+// What identifies a host: wisdom measured elsewhere does not apply here.
+struct HostKey {
+  std::string cpu_model;
+  std::string target;  // Highway target, e.g. "AVX3"
+  size_t usable_cores = 0;
+  size_t smt = 0;
+  size_t l1d_bytes = 0, l2_bytes = 0, l3_bytes = 0;
+  AMDAHL_API bool operator==(const HostKey& other) const;
+};
+
+AMDAHL_API HostKey CurrentHostKey();
+
+// A streaming kernel's tuned configuration for sizes in [2^bucket, 2^(bucket+1)).
+struct LoopWisdom {
+  Kernel kernel = Kernel::kScale;
+  DType dtype = DType::kF32;
+  int bucket = 0;
+  LoopConfig config;
+  double gbps = 0;  // measured rate
+};
+
+// GEMM's tuned configuration for products whose cube-root size
+// (m n k)^(1/3) lies in [2^bucket, 2^(bucket+1)).
+struct GemmWisdom {
+  DType dtype = DType::kF32;
+  int bucket = 0;
+  GemmConfig config;
+  double gflops = 0;  // measured rate
+};
+
+// Everything measured on one host.
+struct HostWisdom {
+  HostKey host;
+  std::string library_version;
+  std::string date;                  // when it was measured (UTC, ISO 8601)
+  double peak_f32_gflops_core = 0;   // FMA peak of one core
+  double peak_f64_gflops_core = 0;
+  double memory_gbps = 0;            // triad on all cores, out of cache
+  double forkjoin_ns = 0;            // empty fork-join over all threads
+  std::vector<LoopWisdom> loops;
+  std::vector<GemmWisdom> gemm;
+};
+
+// Size buckets: floor(log2(n)), and floor(log2((m n k)^(1/3))).
+AMDAHL_API int LoopBucket(size_t n);
+AMDAHL_API int GemmBucket(size_t m, size_t n, size_t k);
+
+// Returns the wisdom file's path from the environment (see above).
+AMDAHL_API std::string WisdomPath();
+
+// Reads `path` and finds `host` in it. Returns false on a miss and says why
+// in *why ("no file", "corrupt: ...", "schema 0, expected 1", "no entry for
+// this host"); *warning gets non-fatal news (another library version).
+AMDAHL_API bool LoadWisdom(const std::string& path, const HostKey& host,
+                           HostWisdom* out, std::string* why,
+                           std::string* warning);
+
+// Stores `wisdom` in `path`, replacing the entry of its host and keeping the
+// others; creates the folder if needed. Throws std::runtime_error naming the
+// path and the reason when the file cannot be written (read-only folder,
+// full disk).
+AMDAHL_API void SaveWisdom(const std::string& path, const HostWisdom& wisdom);
+
+// Returns the hosts stored in `path` (empty on a miss).
+AMDAHL_API std::vector<HostWisdom> LoadAllWisdom(const std::string& path);
+
+// The wisdom the library runs with: loaded from WisdomPath() on first use,
+// null on a miss (after one warning, or an exception in strict mode).
+AMDAHL_API const HostWisdom* ActiveWisdom();
+
+}  // namespace amdahl
+
+#endif  // AMDAHL_WISDOM_H_

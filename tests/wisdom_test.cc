@@ -1,0 +1,255 @@
+#include "amdahl/wisdom.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "amdahl/config.h"
+#include "tests/test_util.h"
+
+namespace amdahl {
+namespace {
+
+namespace fs = std::filesystem;
+
+HostWisdom Sample(const std::string& model) {
+  HostWisdom w;
+  w.host = CurrentHostKey();
+  w.host.cpu_model = model;
+  w.library_version = "0.1.0";
+  w.date = "2026-11-23T00:00:00Z";
+  w.peak_f32_gflops_core = 220.5;
+  w.peak_f64_gflops_core = 110.25;
+  w.memory_gbps = 45;
+  w.forkjoin_ns = 600;
+  LoopWisdom l;
+  l.kernel = Kernel::kTriad;
+  l.dtype = DType::kF64;
+  l.bucket = 20;
+  l.config.threads = 2;
+  l.config.serial_cutoff = 12345;
+  l.config.grain = 4096;
+  l.config.stream_min = 1 << 22;
+  l.gbps = 77.5;
+  w.loops.push_back(l);
+  GemmWisdom g;
+  g.dtype = DType::kF32;
+  g.bucket = 10;
+  g.config.mr = 8;
+  g.config.nr = 48;
+  g.config.mc = 960;
+  g.config.kc = 384;
+  g.config.nc = 240;
+  g.config.threads = 2;
+  g.gflops = 340;
+  w.gemm.push_back(g);
+  return w;
+}
+
+class WisdomFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("amdahl-wisdom-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    path_ = (dir_ / "sub" / "wisdom.json").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void WriteText(const std::string& text) {
+    fs::create_directories(fs::path(path_).parent_path());
+    std::ofstream(path_) << text;
+  }
+  std::string ReadText() {
+    std::ifstream in(path_);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  bool Load(const HostKey& host, HostWisdom* out, std::string* why) {
+    std::string warning;
+    return LoadWisdom(path_, host, out, why, &warning);
+  }
+  fs::path dir_;
+  std::string path_;
+};
+
+TEST_F(WisdomFile, RoundTrip) {
+  const HostWisdom w = Sample("cpu A");
+  SaveWisdom(path_, w);  // creates the missing folders
+  HostWisdom got;
+  std::string why;
+  ASSERT_TRUE(Load(w.host, &got, &why)) << why;
+  EXPECT_EQ(w.host, got.host);
+  EXPECT_EQ(220.5, got.peak_f32_gflops_core);
+  EXPECT_EQ(600, got.forkjoin_ns);
+  ASSERT_EQ(1u, got.loops.size());
+  EXPECT_EQ(Kernel::kTriad, got.loops[0].kernel);
+  EXPECT_EQ(DType::kF64, got.loops[0].dtype);
+  EXPECT_EQ(12345u, got.loops[0].config.serial_cutoff);
+  EXPECT_STREQ("wisdom", got.loops[0].config.source);
+  ASSERT_EQ(1u, got.gemm.size());
+  EXPECT_EQ(384u, got.gemm[0].config.kc);
+  EXPECT_FALSE(fs::exists(path_ + ".XXXXXX"));
+}
+
+TEST_F(WisdomFile, OtherHostsAreKept) {
+  SaveWisdom(path_, Sample("cpu A"));
+  SaveWisdom(path_, Sample("cpu B"));
+  HostWisdom a2 = Sample("cpu A");
+  a2.memory_gbps = 99;
+  SaveWisdom(path_, a2);
+  const auto all = LoadAllWisdom(path_);
+  ASSERT_EQ(2u, all.size());
+  HostWisdom got;
+  std::string why;
+  ASSERT_TRUE(Load(a2.host, &got, &why)) << why;
+  EXPECT_EQ(99, got.memory_gbps);
+}
+
+TEST_F(WisdomFile, MissesSayWhy) {
+  HostWisdom got;
+  std::string why;
+  EXPECT_FALSE(Load(CurrentHostKey(), &got, &why));
+  EXPECT_EQ("no file", why);
+
+  WriteText("{not json");
+  EXPECT_FALSE(Load(CurrentHostKey(), &got, &why));
+  EXPECT_EQ(0u, why.find("corrupt")) << why;
+
+  SaveWisdom(path_, Sample("cpu A"));
+  const std::string full = ReadText();
+  WriteText(full.substr(0, full.size() / 2));  // truncated
+  EXPECT_FALSE(Load(Sample("cpu A").host, &got, &why));
+  EXPECT_EQ(0u, why.find("corrupt")) << why;
+
+  SaveWisdom(path_, Sample("cpu A"));
+  EXPECT_FALSE(Load(Sample("some other cpu").host, &got, &why));
+  EXPECT_EQ("no entry for this host", why);
+
+  WriteText(R"({"schema": 0, "hosts": []})");
+  EXPECT_FALSE(Load(CurrentHostKey(), &got, &why));
+  EXPECT_EQ("schema 0, expected 1", why);
+
+  // An entry with nonsense values is corrupt, not trusted.
+  SaveWisdom(path_, Sample("cpu A"));
+  std::string text = ReadText();
+  const size_t at = text.find("\"grain\": 4096");
+  ASSERT_NE(std::string::npos, at);
+  text.replace(at, 13, "\"grain\": 0");
+  WriteText(text);
+  EXPECT_FALSE(Load(Sample("cpu A").host, &got, &why));
+  EXPECT_EQ(0u, why.find("corrupt")) << why;
+}
+
+TEST_F(WisdomFile, OtherLibraryVersionOnlyWarns) {
+  HostWisdom w = Sample("cpu A");
+  w.library_version = "0.0.1";
+  SaveWisdom(path_, w);
+  HostWisdom got;
+  std::string why, warning;
+  EXPECT_TRUE(LoadWisdom(path_, w.host, &got, &why, &warning));
+  EXPECT_NE(std::string::npos, warning.find("0.0.1")) << warning;
+}
+
+TEST_F(WisdomFile, TwoWritersAtOnceKeepBothHosts) {
+  SaveWisdom(path_, Sample("seed"));
+  pid_t kids[2];
+  for (int i = 0; i < 2; ++i) {
+    kids[i] = fork();
+    if (kids[i] == 0) {
+      try {
+        for (int round = 0; round < 30; ++round) {
+          SaveWisdom(path_, Sample("writer " + std::to_string(i)));
+        }
+      } catch (...) {
+        _exit(1);
+      }
+      _exit(0);
+    }
+  }
+  for (pid_t kid : kids) {
+    int status = 0;
+    waitpid(kid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  const auto all = LoadAllWisdom(path_);
+  EXPECT_EQ(3u, all.size());
+}
+
+TEST_F(WisdomFile, UnwritablePlaceIsAClearError) {
+  try {
+    SaveWisdom("/proc/amdahl-no/wisdom.json", Sample("cpu A"));
+    ADD_FAILURE() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string::npos, std::string(e.what()).find("/proc/amdahl-no")) << e.what();
+  }
+}
+
+TEST(WisdomBuckets, Boundaries) {
+  EXPECT_EQ(0, LoopBucket(0));
+  EXPECT_EQ(0, LoopBucket(1));
+  EXPECT_EQ(14, LoopBucket(20000));
+  EXPECT_EQ(10, GemmBucket(1024, 1024, 1024));
+  EXPECT_EQ(9, GemmBucket(1000, 1000, 1000));
+}
+
+// In a child whose AMDAHL_WISDOM names a file written for this host.
+TEST(WisdomLibrary, ChildUsesTheFile) {
+  if (!amdahl_test::IsChild()) GTEST_SKIP() << "runs as a child process";
+  const LoopConfig tuned = GetLoopConfig(Kernel::kTriad, DType::kF64, 1 << 20);
+  EXPECT_STREQ("wisdom", tuned.source);
+  EXPECT_EQ(12345u, tuned.serial_cutoff);
+  EXPECT_STREQ("defaults", GetLoopConfig(Kernel::kTriad, DType::kF64, 1000).source);
+  const GemmConfig g = GetGemmConfig(DType::kF32, 1024, 1024, 1024);
+  if (g.mr == 8 && g.nr == 48) {  // the sample's tile: AVX-512
+    EXPECT_STREQ("wisdom", g.source);
+    EXPECT_EQ(384u, g.kc);
+  }
+}
+
+TEST(WisdomLibrary, ChildStrictMissThrows) {
+  if (!amdahl_test::IsChild()) GTEST_SKIP() << "runs as a child process";
+  EXPECT_THROW(GetLoopConfig(Kernel::kScale, DType::kF32, 100), std::runtime_error);
+}
+
+TEST(WisdomLibrary, ChildMissUsesDefaults) {
+  if (!amdahl_test::IsChild()) GTEST_SKIP() << "runs as a child process";
+  EXPECT_STREQ("defaults", GetLoopConfig(Kernel::kScale, DType::kF32, 100).source);
+  EXPECT_STREQ("defaults", GetLoopConfig(Kernel::kSum, DType::kF32, 100).source);
+}
+
+TEST(WisdomLibrary, ReadsTheFileOnceAndMissesGently) {
+  if (amdahl_test::IsChild()) GTEST_SKIP();
+  const fs::path dir = fs::temp_directory_path() / ("amdahl-wlib-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const std::string path = (dir / "w.json").string();
+  HostWisdom w = Sample("");
+  w.host = CurrentHostKey();
+  SaveWisdom(path, w);
+  auto r = amdahl_test::RunSelf("AMDAHL_WISDOM=" + path, "WisdomLibrary.ChildUsesTheFile");
+  EXPECT_EQ(0, r.exit_code) << r.output;
+  EXPECT_EQ(std::string::npos, r.output.find("amdahl: warning")) << r.output;
+
+  std::ofstream(dir / "bad.json") << "{\"schema\": 1, \"hosts\": [";
+  r = amdahl_test::RunSelf("AMDAHL_WISDOM=" + (dir / "bad.json").string(),
+                           "WisdomLibrary.ChildMissUsesDefaults");
+  EXPECT_EQ(0, r.exit_code) << r.output;
+  const size_t first = r.output.find("amdahl: warning: wisdom");
+  EXPECT_NE(std::string::npos, first) << r.output;
+  EXPECT_EQ(std::string::npos, r.output.find("amdahl: warning: wisdom", first + 1)) << r.output;
+
+  r = amdahl_test::RunSelf("AMDAHL_WISDOM_STRICT=1 AMDAHL_WISDOM=" + (dir / "none.json").string(),
+                           "WisdomLibrary.ChildStrictMissThrows");
+  EXPECT_EQ(0, r.exit_code) << r.output;
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace amdahl
