@@ -2,6 +2,7 @@
 #include "amdahl/config.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "amdahl/pool.h"
 #include "amdahl/topology.h"
@@ -114,9 +115,33 @@ const LoopTable& GetLoopTable() {
 
 }  // namespace
 
+namespace {
+
+std::atomic<const LoopConfig*> g_loop_override[kNumKernels][kNumDTypes] = {};
+std::atomic<const GemmConfig*> g_gemm_override[kNumDTypes] = {};
+
+}  // namespace
+
+namespace detail {
+
+void SetLoopOverride(Kernel kernel, DType dtype, const LoopConfig* config) {
+  g_loop_override[static_cast<size_t>(kernel)][static_cast<size_t>(dtype)].store(config);
+}
+
+void SetGemmOverride(DType dtype, const GemmConfig* config) {
+  g_gemm_override[static_cast<size_t>(dtype)].store(config);
+}
+
+}  // namespace detail
+
 LoopConfig GetLoopConfig(Kernel kernel, DType dtype, size_t n) {
-  const LoopTable& table = GetLoopTable();
   const size_t k = static_cast<size_t>(kernel), t = static_cast<size_t>(dtype);
+  if (const LoopConfig* forced = g_loop_override[k][t].load(std::memory_order_acquire)) {
+    LoopConfig c = *forced;
+    c.threads = std::min(c.threads, NumThreads());
+    return c;
+  }
+  const LoopTable& table = GetLoopTable();
   const LoopConfig* tuned = table.tuned[k][t][LoopBucket(n)];
   LoopConfig c = tuned ? *tuned : table.defaults[k][t];
   c.threads = std::min(c.threads, NumThreads());
@@ -142,6 +167,12 @@ size_t RoundDown(size_t x, size_t multiple) {
 }  // namespace
 
 GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
+  if (const GemmConfig* forced =
+          g_gemm_override[static_cast<size_t>(dtype)].load(std::memory_order_acquire)) {
+    GemmConfig c = *forced;
+    c.threads = std::min(c.threads, NumThreads());
+    return c;
+  }
   const Topology& topo = GetTopology();
   const size_t s = DTypeSize(dtype);
   const ops::GemmTile tile = TileOf(dtype);

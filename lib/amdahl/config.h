@@ -63,6 +63,17 @@ inline size_t ChunkSize(size_t n, const LoopConfig& c) {
   return share > c.grain ? share : c.grain;
 }
 
+namespace detail {
+
+// For amdahl-tune: until cleared (nullptr), Get*Config returns a copy of
+// `config` for this kernel and type, whatever the size (threads still capped
+// by NumThreads()). The pointee must outlive the override. Set it only while
+// no kernel of that type runs.
+AMDAHL_API void SetLoopOverride(Kernel kernel, DType dtype, const LoopConfig* config);
+AMDAHL_API void SetGemmOverride(DType dtype, const GemmConfig* config);
+
+}  // namespace detail
+
 // Leaf size of the reductions' fixed chunk tree, in elements. A constant, not
 // configuration: it decides the bits of a float sum.
 constexpr size_t kReduceLeaf = 4096;

@@ -1,0 +1,87 @@
+// amdahl-tune's measurements: the machine's ceilings, the streaming kernels'
+// serial cutoffs and thread counts, GEMM's blocks, and speedup curves.
+#ifndef AMDAHL_AUTOTUNE_TUNER_H_
+#define AMDAHL_AUTOTUNE_TUNER_H_
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "amdahl/config.h"
+#include "amdahl/wisdom.h"
+#include "autotune/fit.h"
+
+namespace amdahl_tune {
+
+enum class Effort { kEstimate, kMeasure, kPatient };
+
+struct Options {
+  double budget_s = 60;
+  Effort effort = Effort::kMeasure;
+  std::vector<amdahl::Kernel> kernels;  // empty: all
+  std::vector<amdahl::DType> dtypes;    // empty: all
+  bool tty = false;                     // progress bar instead of lines
+};
+
+// One row of the final table.
+struct Row {
+  std::string kernel, dtype;
+  size_t size = 0;       // elements, or n of an n x n x n GEMM
+  size_t threads = 0;
+  std::string blocks;    // "mc/kc/nc" for GEMM, "grain" for loops
+  double rate = 0;       // GFLOPS or GB/s
+  const char* unit = "";
+  double peak_fraction = 0;  // of the measured ceiling (FMA peak or memory)
+  double speedup = 0;        // over one thread, same configuration otherwise
+  size_t serial_cutoff = 0;  // loops only
+};
+
+// A kernel's speedup against threads, with Amdahl's fit.
+struct Curve {
+  std::string name;          // e.g. "gemm/f32/1024"
+  std::vector<double> speedup;  // at p = 1..P
+  AmdahlFit fit;
+  double rate_all = 0;       // at P threads
+  const char* unit = "";
+  bool bandwidth_bound = false;  // limited by memory bandwidth, not serial code
+  double roofline_speedup = 0;   // memory bandwidth / one thread's rate (0: none)
+};
+
+class Tuner {
+ public:
+  explicit Tuner(const Options& options);
+
+  // Measures FMA peaks, memory bandwidth and the fork-join cost.
+  void MeasureCeilings();
+  void TuneLoops();
+  void TuneGemm();
+  void MeasureCurves();
+
+  const amdahl::HostWisdom& wisdom() const { return wisdom_; }
+  const std::vector<Row>& rows() const { return rows_; }
+  const std::vector<Curve>& curves() const { return curves_; }
+
+ private:
+  double SecondsLeft() const;
+  bool Wants(amdahl::Kernel kernel) const;
+  bool Wants(amdahl::DType dtype) const;
+  void Progress(const std::string& what, size_t i, size_t n);
+
+  Options options_;
+  std::chrono::steady_clock::time_point start_;
+  amdahl::HostWisdom wisdom_;
+  std::vector<Row> rows_;
+  std::vector<Curve> curves_;
+  size_t threads_ = 1;
+};
+
+// Seconds per call of f: the minimum over `repeats` batches, each long
+// enough (at least `min_batch_s`) for the clock.
+double TimePerCall(const std::function<void()>& f, size_t repeats = 3,
+                   double min_batch_s = 1e-3);
+
+}  // namespace amdahl_tune
+
+#endif  // AMDAHL_AUTOTUNE_TUNER_H_
