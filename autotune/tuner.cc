@@ -166,7 +166,7 @@ Tuner::Tuner(const Options& options)
 double Tuner::SecondsLeft() const {
   const double used =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  return options_.budget_s - used;
+  return options_.budget_s - options_.reserve_s - used;
 }
 
 bool Tuner::Wants(Kernel kernel) const {
@@ -413,7 +413,7 @@ void Tuner::MeasureCurves() {
   // In L2: bound by neither memory nor serial code, a contrast to the above.
   probes.push_back({"triad/f32/64K", [l2] { l2->Run(); }, 12.0 * 65536, "GB/s", false});
   for (const Probe& p : probes) {
-    if (SecondsLeft() < 1) break;
+    if (SecondsLeft() + options_.reserve_s < 0.5) break;
     Curve c;
     c.name = p.name;
     c.unit = p.unit;

@@ -23,6 +23,7 @@ struct Options {
   std::vector<amdahl::Kernel> kernels;  // empty: all
   std::vector<amdahl::DType> dtypes;    // empty: all
   bool tty = false;                     // progress bar instead of lines
+  double reserve_s = 0;                 // of the budget, kept for MeasureCurves
 };
 
 // One row of the final table.

@@ -253,3 +253,16 @@ TEST(WisdomLibrary, ReadsTheFileOnceAndMissesGently) {
 
 }  // namespace
 }  // namespace amdahl
+
+namespace amdahl {
+namespace {
+
+// Run by tests/tune_cli_test.sh after amdahl-tune tuned scale/f32.
+TEST(WisdomLibrary, ChildSeesWhatTheToolWrote) {
+  if (!amdahl_test::IsChild()) GTEST_SKIP() << "runs from tune_cli_test.sh";
+  EXPECT_STREQ("wisdom", GetLoopConfig(Kernel::kScale, DType::kF32, 1 << 20).source);
+  EXPECT_STREQ("defaults", GetLoopConfig(Kernel::kDot, DType::kI32, 1 << 20).source);
+}
+
+}  // namespace
+}  // namespace amdahl
