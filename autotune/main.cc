@@ -35,6 +35,8 @@ const char kUsage[] =
     "  --json             print a machine-readable summary on stdout\n"
     "  --report [SVG]     also measure speedup against threads, fit Amdahl's law\n"
     "                     and write the plot (default amdahl-speedup.svg)\n"
+    "  --validate         compare the search with an exhaustive grid on f32\n"
+    "                     GEMM 256 and 512 and Scale f32 1 Mi (writes nothing)\n"
     "  --help\n";
 
 std::string ThreadSource() {
@@ -141,6 +143,9 @@ int main(int argc, char** argv) {
       out_path = value();
     } else if (arg == "--show") {
       show = true;
+    } else if (arg == "--validate") {
+      amdahl_tune::Tuner(options).Validate();
+      return 0;
     } else if (arg == "--json") {
       json = true;
       options.tty = false;

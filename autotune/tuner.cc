@@ -230,7 +230,7 @@ void Tuner::TuneLoops() {
     const double share = 0.5 * SecondsLeft() / static_cast<double>(work.size() - w);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(share);
     Progress("loops " + name, 0, static_cast<size_t>(hi_bucket - lo_bucket + 1));
-    const amdahl::LoopConfig defaults = amdahl::GetLoopConfig(kernel, dtype, 0);
+    const amdahl::LoopConfig defaults = amdahl::DefaultLoopConfigFor(kernel, dtype);
     const double bpe = static_cast<double>(amdahl::BytesPerElement(kernel, dtype));
 
     // Serial cutoff: the smallest size at which all threads beat one.
@@ -314,6 +314,121 @@ void Tuner::TuneLoops() {
   }
 }
 
+std::vector<amdahl::GemmConfig> Tuner::GemmCandidates(DType dtype, size_t n,
+                                                       bool exhaustive) const {
+  const amdahl::GemmConfig model = amdahl::DefaultGemmConfig(dtype, n, n, n);
+  // The model and its neighbours; --validate's exhaustive grid is wider.
+  std::vector<size_t> kcs = {model.kc / 2, model.kc * 3 / 4, model.kc, model.kc * 3 / 2};
+  std::vector<size_t> ncs = {model.nc / 2, model.nc, model.nc * 2};
+  if (exhaustive) {
+    kcs = {64, 128, 192, 256, 384, 512, 768, 1024};
+    ncs.clear();
+    for (size_t tiles : {1, 2, 3, 5, 8, 10, 16, 20, 32}) ncs.push_back(tiles * model.nr);
+  }
+  std::vector<amdahl::GemmConfig> cands;
+  for (size_t kc : kcs) {
+    for (size_t nc : ncs) {
+      for (size_t t = 1; t <= threads_; ++t) {
+        amdahl::GemmConfig c = model;
+        c.kc = std::max<size_t>(16, kc / 16 * 16);
+        c.nc = std::max(c.nr, nc / c.nr * c.nr);
+        c.threads = t;
+        // Meaningless candidates are filtered before any timing: blocks far
+        // beyond the problem (they behave as the whole problem), threads
+        // with under ~0.5 MFLOP each.
+        if (c.kc > 2 * n && kc != model.kc) continue;
+        if (c.nc > 2 * n && nc != model.nc) continue;
+        if (t > 1 && 2.0 * n * n * n < 1e6 * static_cast<double>(t)) continue;
+        cands.push_back(c);
+      }
+    }
+  }
+  return cands;
+}
+
+void Tuner::Validate() {
+  std::printf("validate: tuned / exhaustive-best (goal >= 0.95) and tuned / defaults, "
+              "all re-timed round-robin\n");
+  struct Case {
+    std::string name;
+    std::function<void()> run;
+    std::vector<std::function<void()>> configs;  // apply: exhaustive grid
+  };
+  // GEMM f32 at 256 and 512.
+  for (size_t n : {size_t{256}, size_t{512}}) {
+    auto g = std::shared_ptr<GemmCase>(MakeGemmCase(DType::kF32, n));
+    const auto grid = GemmCandidates(DType::kF32, n, true);
+    const auto tuned_cands = GemmCandidates(DType::kF32, n, false);
+    SearchOptions so;
+    so.rounds = 2;
+    so.repeats = 2;
+    auto time_cfg = [&](const amdahl::GemmConfig& c, size_t repeats) {
+      GemmOverride o(DType::kF32, c);
+      return TimePerCall([&] { g->Run(); }, repeats, 2e-3);
+    };
+    const SearchResult tuned = RoundRobinSearch(tuned_cands.size(), [&](size_t i) { return time_cfg(tuned_cands[i], 1); }, so);
+    SearchOptions ex;
+    ex.rounds = 1;
+    ex.repeats = 3;
+    ex.drop_ratio = 1e9;
+    const SearchResult best = RoundRobinSearch(grid.size(), [&](size_t i) { return time_cfg(grid[i], 1); }, ex);
+    const amdahl::GemmConfig defaults = amdahl::DefaultGemmConfig(DType::kF32, n, n, n);
+    const amdahl::GemmConfig three[] = {tuned_cands[tuned.best], grid[best.best], defaults};
+    SearchOptions again;
+    again.rounds = 3;
+    again.repeats = 3;
+    again.drop_ratio = 1e9;
+    const SearchResult r = RoundRobinSearch(3, [&](size_t i) { return time_cfg(three[i], 1); }, again);
+    std::printf("  gemm/f32/%zu: tuned/exhaustive-best %.3f, tuned/defaults %.3f (%zu in the grid, %zu searched)\n",
+                n, r.seconds[1] / r.seconds[0], r.seconds[2] / r.seconds[0], grid.size(),
+                tuned_cands.size());
+  }
+  // Scale f32 at 1 Mi elements: threads x grain.
+  {
+    const size_t n = size_t{1} << 20;
+    auto c = MakeStreamCase(Kernel::kScale, DType::kF32, n);
+    const amdahl::LoopConfig defaults = amdahl::DefaultLoopConfigFor(Kernel::kScale, DType::kF32);
+    std::vector<amdahl::LoopConfig> grid;
+    for (size_t t = 1; t <= threads_; ++t) {
+      for (size_t grain = 1024; grain <= n; grain *= 4) {
+        amdahl::LoopConfig g = defaults;
+        g.threads = t;
+        g.grain = grain;
+        g.serial_cutoff = 0;
+        grid.push_back(g);
+      }
+    }
+    std::vector<amdahl::LoopConfig> tuned_cands;
+    for (size_t t = 1; t <= threads_; ++t) {
+      amdahl::LoopConfig g = defaults;
+      g.threads = t;
+      g.serial_cutoff = 0;
+      tuned_cands.push_back(g);
+    }
+    auto time_cfg = [&](const amdahl::LoopConfig& cfg) {
+      LoopOverride o(Kernel::kScale, DType::kF32, cfg);
+      return TimePerCall([&] { c->Run(); }, 1, 2e-3);
+    };
+    SearchOptions so;
+    so.rounds = 2;
+    so.repeats = 2;
+    const SearchResult tuned = RoundRobinSearch(tuned_cands.size(), [&](size_t i) { return time_cfg(tuned_cands[i]); }, so);
+    SearchOptions ex;
+    ex.rounds = 1;
+    ex.repeats = 3;
+    ex.drop_ratio = 1e9;
+    const SearchResult best = RoundRobinSearch(grid.size(), [&](size_t i) { return time_cfg(grid[i]); }, ex);
+    const amdahl::LoopConfig three[] = {tuned_cands[tuned.best], grid[best.best], defaults};
+    SearchOptions again;
+    again.rounds = 3;
+    again.repeats = 3;
+    again.drop_ratio = 1e9;
+    const SearchResult r = RoundRobinSearch(3, [&](size_t i) { return time_cfg(three[i]); }, again);
+    std::printf("  scale/f32/%zu: tuned/exhaustive-best %.3f, tuned/defaults %.3f (%zu in the grid)\n",
+                n, r.seconds[1] / r.seconds[0], r.seconds[2] / r.seconds[0], grid.size());
+  }
+}
+
 void Tuner::TuneGemm() {
   if (options_.effort == Effort::kEstimate || !Wants(Kernel::kGemm)) return;
   std::vector<size_t> sizes = {64, 128, 256, 512, 1024};
@@ -329,24 +444,7 @@ void Tuner::TuneGemm() {
       const double share = SecondsLeft() / static_cast<double>(total - done);
       ++done;
       if (share < 0.05) continue;
-      const amdahl::GemmConfig model = amdahl::GetGemmConfig(dtype, n, n, n);
-      // Candidates: the analytical model and its neighbours, meaningless
-      // ones (blocks beyond the problem) filtered before timing.
-      std::vector<amdahl::GemmConfig> cands;
-      for (size_t kc : {model.kc / 2, model.kc * 3 / 4, model.kc, model.kc * 3 / 2}) {
-        for (size_t nc : {model.nc / 2, model.nc, model.nc * 2}) {
-          for (size_t t = 1; t <= threads_; ++t) {
-            amdahl::GemmConfig c = model;
-            c.kc = std::max<size_t>(16, kc / 16 * 16);
-            c.nc = std::max(c.nr, nc / c.nr * c.nr);
-            c.threads = t;
-            if (c.kc > 2 * n && kc != model.kc) continue;
-            if (c.nc > 2 * n && nc != model.nc) continue;
-            if (t > 1 && 2.0 * n * n * n < 1e6 * static_cast<double>(t)) continue;
-            cands.push_back(c);
-          }
-        }
-      }
+      const std::vector<amdahl::GemmConfig> cands = GemmCandidates(dtype, n, false);
       auto g = MakeGemmCase(dtype, n);
       const std::string name = std::string("gemm/") + amdahl::DTypeName(dtype) + "/" + std::to_string(n);
       Progress(name, 0, cands.size());

@@ -59,6 +59,9 @@ class Tuner {
   void TuneLoops();
   void TuneGemm();
   void MeasureCurves();
+  // Compares the search with an exhaustive grid on a small subset (f32 GEMM
+  // 256 and 512, Scale f32 1 Mi) and prints the ratios.
+  void Validate();
 
   const amdahl::HostWisdom& wisdom() const { return wisdom_; }
   const std::vector<Row>& rows() const { return rows_; }
@@ -69,6 +72,8 @@ class Tuner {
   bool Wants(amdahl::Kernel kernel) const;
   bool Wants(amdahl::DType dtype) const;
   void Progress(const std::string& what, size_t i, size_t n);
+  std::vector<amdahl::GemmConfig> GemmCandidates(amdahl::DType dtype, size_t n,
+                                                 bool exhaustive) const;
 
   Options options_;
   std::chrono::steady_clock::time_point start_;

@@ -134,6 +134,12 @@ void SetGemmOverride(DType dtype, const GemmConfig* config) {
 
 }  // namespace detail
 
+LoopConfig DefaultLoopConfigFor(Kernel kernel, DType dtype) {
+  LoopConfig c = GetLoopTable().defaults[static_cast<size_t>(kernel)][static_cast<size_t>(dtype)];
+  c.threads = std::min(c.threads, NumThreads());
+  return c;
+}
+
 LoopConfig GetLoopConfig(Kernel kernel, DType dtype, size_t n) {
   const size_t k = static_cast<size_t>(kernel), t = static_cast<size_t>(dtype);
   if (const LoopConfig* forced = g_loop_override[k][t].load(std::memory_order_acquire)) {
@@ -166,13 +172,7 @@ size_t RoundDown(size_t x, size_t multiple) {
 
 }  // namespace
 
-GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
-  if (const GemmConfig* forced =
-          g_gemm_override[static_cast<size_t>(dtype)].load(std::memory_order_acquire)) {
-    GemmConfig c = *forced;
-    c.threads = std::min(c.threads, NumThreads());
-    return c;
-  }
+GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
   const Topology& topo = GetTopology();
   const size_t s = DTypeSize(dtype);
   const ops::GemmTile tile = TileOf(dtype);
@@ -201,6 +201,17 @@ GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
                        static_cast<double>(k);
   const size_t useful = static_cast<size_t>(flops / 2e6);
   c.threads = std::clamp<size_t>(useful, 1, NumThreads());
+  return c;
+}
+
+GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
+  if (const GemmConfig* forced =
+          g_gemm_override[static_cast<size_t>(dtype)].load(std::memory_order_acquire)) {
+    GemmConfig c = *forced;
+    c.threads = std::min(c.threads, NumThreads());
+    return c;
+  }
+  GemmConfig c = DefaultGemmConfig(dtype, m, n, k);
   // Measured blocks for this size, if the tuner ran here with the same tile.
   if (const HostWisdom* w = ActiveWisdom()) {
     const int bucket = GemmBucket(m, n, k);

@@ -19,6 +19,9 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['results']
 grep -q 'scale/f32' "$work/show.txt" && grep -q 'dot/f64' "$work/show.txt" \
   || { echo "a partial tune lost entries:"; cat "$work/show.txt"; exit 1; }
 
+"$tune" --validate >"$work/validate.txt"
+[ "$(grep -c 'tuned/exhaustive-best' "$work/validate.txt")" -eq 3 ] || { cat "$work/validate.txt"; exit 1; }
+
 for bad in "--budget -1" "--effort lazy" "--kernels fft" "--dtypes f16" "--frobnicate"; do
   if "$tune" $bad >/dev/null 2>"$work/err.txt"; then echo "accepted: $bad"; exit 1; fi
   grep -q 'amdahl-tune:' "$work/err.txt" || { echo "no message for: $bad"; exit 1; }

@@ -55,6 +55,10 @@ struct GemmConfig {
 // Returns the configuration for an m x n x k product of `dtype`.
 AMDAHL_API GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k);
 
+// The analytical defaults, whatever the wisdom says (the tuner's baseline).
+AMDAHL_API GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k);
+AMDAHL_API LoopConfig DefaultLoopConfigFor(Kernel kernel, DType dtype);
+
 // Returns the chunk length for n elements under `c`: one contiguous part per
 // thread (rounded up to a multiple of 64 elements), at least c.grain.
 inline size_t ChunkSize(size_t n, const LoopConfig& c) {
