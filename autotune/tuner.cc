@@ -224,7 +224,8 @@ void Tuner::TuneLoops() {
   if (work.empty()) return;
   const int lo_bucket = 10, hi_bucket = options_.effort == Effort::kPatient ? 26 : 24;
   for (size_t w = 0; w < work.size(); ++w) {
-    const auto [kernel, dtype] = work[w];
+    const Kernel kernel = work[w].first;
+    const DType dtype = work[w].second;
     const std::string name = std::string(amdahl::KernelName(kernel)) + "/" + amdahl::DTypeName(dtype);
     // Leave the loops at most half the remaining budget, shared fairly.
     const double share = 0.5 * SecondsLeft() / static_cast<double>(work.size() - w);
