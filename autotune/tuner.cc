@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <memory>
 #include <vector>
@@ -155,6 +156,15 @@ std::string Utc() {
 
 }  // namespace
 
+SearchOptions Tuner::BaseSearch() const {
+  // Pinned threads make the fastest run the truest; unpinned ones migrate,
+  // and a trimmed mean resists both lucky and unlucky runs.
+  SearchOptions so;
+  const char* pin = std::getenv("AMDAHL_PIN");
+  so.use_min = !(pin != nullptr && std::string(pin) == "0");
+  return so;
+}
+
 Tuner::Tuner(const Options& options)
     : options_(options), start_(std::chrono::steady_clock::now()) {
   wisdom_.host = amdahl::CurrentHostKey();
@@ -266,7 +276,7 @@ void Tuner::TuneLoops() {
         auto c = MakeStreamCase(kernel, dtype, n);
         std::vector<size_t> candidates;
         for (size_t t = 1; t <= threads_; ++t) candidates.push_back(t);
-        SearchOptions so;
+        SearchOptions so = BaseSearch();
         so.rounds = 2;
         so.repeats = 2;
         const SearchResult r = RoundRobinSearch(candidates.size(), [&](size_t i) {
@@ -360,7 +370,7 @@ void Tuner::Validate() {
     auto g = std::shared_ptr<GemmCase>(MakeGemmCase(DType::kF32, n));
     const auto grid = GemmCandidates(DType::kF32, n, true);
     const auto tuned_cands = GemmCandidates(DType::kF32, n, false);
-    SearchOptions so;
+    SearchOptions so = BaseSearch();
     so.rounds = 2;
     so.repeats = 2;
     auto time_cfg = [&](const amdahl::GemmConfig& c, size_t repeats) {
@@ -368,14 +378,14 @@ void Tuner::Validate() {
       return TimePerCall([&] { g->Run(); }, repeats, 2e-3);
     };
     const SearchResult tuned = RoundRobinSearch(tuned_cands.size(), [&](size_t i) { return time_cfg(tuned_cands[i], 1); }, so);
-    SearchOptions ex;
+    SearchOptions ex = BaseSearch();
     ex.rounds = 1;
     ex.repeats = 3;
     ex.drop_ratio = 1e9;
     const SearchResult best = RoundRobinSearch(grid.size(), [&](size_t i) { return time_cfg(grid[i], 1); }, ex);
     const amdahl::GemmConfig defaults = amdahl::DefaultGemmConfig(DType::kF32, n, n, n);
     const amdahl::GemmConfig three[] = {tuned_cands[tuned.best], grid[best.best], defaults};
-    SearchOptions again;
+    SearchOptions again = BaseSearch();
     again.rounds = 3;
     again.repeats = 3;
     again.drop_ratio = 1e9;
@@ -410,17 +420,17 @@ void Tuner::Validate() {
       LoopOverride o(Kernel::kScale, DType::kF32, cfg);
       return TimePerCall([&] { c->Run(); }, 1, 2e-3);
     };
-    SearchOptions so;
+    SearchOptions so = BaseSearch();
     so.rounds = 2;
     so.repeats = 2;
     const SearchResult tuned = RoundRobinSearch(tuned_cands.size(), [&](size_t i) { return time_cfg(tuned_cands[i]); }, so);
-    SearchOptions ex;
+    SearchOptions ex = BaseSearch();
     ex.rounds = 1;
     ex.repeats = 3;
     ex.drop_ratio = 1e9;
     const SearchResult best = RoundRobinSearch(grid.size(), [&](size_t i) { return time_cfg(grid[i]); }, ex);
     const amdahl::LoopConfig three[] = {tuned_cands[tuned.best], grid[best.best], defaults};
-    SearchOptions again;
+    SearchOptions again = BaseSearch();
     again.rounds = 3;
     again.repeats = 3;
     again.drop_ratio = 1e9;
@@ -449,7 +459,7 @@ void Tuner::TuneGemm() {
       auto g = MakeGemmCase(dtype, n);
       const std::string name = std::string("gemm/") + amdahl::DTypeName(dtype) + "/" + std::to_string(n);
       Progress(name, 0, cands.size());
-      SearchOptions so;
+      SearchOptions so = BaseSearch();
       so.rounds = options_.effort == Effort::kPatient ? 4 : 2;
       so.repeats = 2;
       const double budget_per_timing =

@@ -12,6 +12,7 @@
 #include "amdahl/config.h"
 #include "amdahl/wisdom.h"
 #include "autotune/fit.h"
+#include "autotune/search.h"
 
 namespace amdahl_tune {
 
@@ -72,6 +73,7 @@ class Tuner {
   bool Wants(amdahl::Kernel kernel) const;
   bool Wants(amdahl::DType dtype) const;
   void Progress(const std::string& what, size_t i, size_t n);
+  SearchOptions BaseSearch() const;
   std::vector<amdahl::GemmConfig> GemmCandidates(amdahl::DType dtype, size_t n,
                                                  bool exhaustive) const;
 
