@@ -120,25 +120,9 @@ int main(int argc, char** argv) {
         Fail("--effort is estimate, measure or patient, not '" + v + "'");
       }
     } else if (arg == "--kernels") {
-      options.kernels = ParseList<amdahl::Kernel>(value(), "kernel", [](const std::string& s, amdahl::Kernel* k) {
-        for (int i = 0; i <= static_cast<int>(amdahl::Kernel::kGemm); ++i) {
-          if (s == amdahl::KernelName(static_cast<amdahl::Kernel>(i))) {
-            *k = static_cast<amdahl::Kernel>(i);
-            return true;
-          }
-        }
-        return false;
-      });
+      options.kernels = ParseList<amdahl::Kernel>(value(), "kernel", amdahl::KernelFromName);
     } else if (arg == "--dtypes") {
-      options.dtypes = ParseList<amdahl::DType>(value(), "dtype", [](const std::string& s, amdahl::DType* t) {
-        for (int i = 0; i <= static_cast<int>(amdahl::DType::kI64); ++i) {
-          if (s == amdahl::DTypeName(static_cast<amdahl::DType>(i))) {
-            *t = static_cast<amdahl::DType>(i);
-            return true;
-          }
-        }
-        return false;
-      });
+      options.dtypes = ParseList<amdahl::DType>(value(), "dtype", amdahl::DTypeFromName);
     } else if (arg == "--out") {
       out_path = value();
     } else if (arg == "--show") {

@@ -34,6 +34,26 @@ const char* DTypeName(DType dtype) {
   return "?";
 }
 
+bool KernelFromName(const std::string& name, Kernel* kernel) {
+  for (int k = 0; k <= static_cast<int>(Kernel::kGemm); ++k) {
+    if (name == KernelName(static_cast<Kernel>(k))) {
+      *kernel = static_cast<Kernel>(k);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool DTypeFromName(const std::string& name, DType* dtype) {
+  for (int t = 0; t <= static_cast<int>(DType::kI64); ++t) {
+    if (name == DTypeName(static_cast<DType>(t))) {
+      *dtype = static_cast<DType>(t);
+      return true;
+    }
+  }
+  return false;
+}
+
 size_t DTypeSize(DType dtype) {
   return (dtype == DType::kF32 || dtype == DType::kI32) ? 4 : 8;
 }

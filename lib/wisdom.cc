@@ -29,26 +29,6 @@ namespace {
 
 using nlohmann::json;
 
-bool ParseKernel(const std::string& name, Kernel* out) {
-  for (int k = 0; k <= static_cast<int>(Kernel::kGemm); ++k) {
-    if (name == KernelName(static_cast<Kernel>(k))) {
-      *out = static_cast<Kernel>(k);
-      return true;
-    }
-  }
-  return false;
-}
-
-bool ParseDType(const std::string& name, DType* out) {
-  for (int t = 0; t <= static_cast<int>(DType::kI64); ++t) {
-    if (name == DTypeName(static_cast<DType>(t))) {
-      *out = static_cast<DType>(t);
-      return true;
-    }
-  }
-  return false;
-}
-
 json HostToJson(const HostKey& h) {
   return json{{"cpu_model", h.cpu_model}, {"target", h.target},
               {"usable_cores", h.usable_cores}, {"smt", h.smt},
@@ -115,8 +95,8 @@ HostWisdom WisdomFromJson(const json& j) {
   w.forkjoin_ns = c.at("forkjoin_ns").get<double>();
   for (const json& l : j.at("loops")) {
     LoopWisdom e;
-    if (!ParseKernel(l.at("kernel").get<std::string>(), &e.kernel) ||
-        !ParseDType(l.at("dtype").get<std::string>(), &e.dtype)) {
+    if (!KernelFromName(l.at("kernel").get<std::string>(), &e.kernel) ||
+        !DTypeFromName(l.at("dtype").get<std::string>(), &e.dtype)) {
       throw std::invalid_argument("unknown kernel or dtype");
     }
     e.bucket = l.at("bucket").get<int>();
@@ -130,7 +110,7 @@ HostWisdom WisdomFromJson(const json& j) {
   }
   for (const json& g : j.at("gemm")) {
     GemmWisdom e;
-    if (!ParseDType(g.at("dtype").get<std::string>(), &e.dtype)) {
+    if (!DTypeFromName(g.at("dtype").get<std::string>(), &e.dtype)) {
       throw std::invalid_argument("unknown dtype");
     }
     e.bucket = g.at("bucket").get<int>();

@@ -22,28 +22,11 @@ namespace {
 
 // Sizes around every lane count of the x86 targets (2..16), plus sizes that
 // cross the serial cutoff (threads) and large odd ones.
-std::vector<size_t> Sizes() {
-  std::vector<size_t> sizes = {0, 1, 2, 3, 7, 31, 100003, (1u << 20) + 3};
-  for (size_t lanes : {2u, 4u, 8u, 16u}) {
-    for (size_t n : {lanes - 1, lanes + 1, 4 * lanes / 3, 256 * lanes - 1}) {
-      sizes.push_back(n);
-    }
-  }
-  return sizes;
-}
+std::vector<size_t> Sizes() { return amdahl_test::LaneSizes({100003, (1u << 20) + 3}); }
 
 template <typename T>
 std::vector<T> Random(size_t n, uint32_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<T> v(n);
-  for (auto& x : v) {
-    if constexpr (std::is_floating_point_v<T>) {
-      x = std::uniform_real_distribution<T>(-1, 1)(rng);
-    } else {
-      x = static_cast<T>(rng());  // full range: products wrap
-    }
-  }
-  return v;
+  return amdahl_test::RandomVector<T>(n, seed);
 }
 
 // Reference arithmetic: integers wrap (computed unsigned), floats round once

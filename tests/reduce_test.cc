@@ -19,30 +19,11 @@
 namespace amdahl {
 namespace {
 
-std::vector<size_t> Sizes() {
-  std::vector<size_t> sizes = {0,    1,    2,     3,        7,
-                               31,   4095, 4096,  4097,     100003,
-                               (1u << 20) + 3};
-  for (size_t lanes : {2u, 4u, 8u, 16u}) {
-    for (size_t n : {lanes - 1, lanes + 1, 4 * lanes / 3, 256 * lanes - 1}) {
-      sizes.push_back(n);
-    }
-  }
-  return sizes;
-}
+std::vector<size_t> Sizes() { return amdahl_test::LaneSizes({4095, 4096, 4097, 100003, (1u << 20) + 3}); }
 
 template <typename T>
 std::vector<T> Random(size_t n, uint32_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<T> v(n);
-  for (auto& x : v) {
-    if constexpr (std::is_floating_point_v<T>) {
-      x = std::uniform_real_distribution<T>(-1, 1)(rng);
-    } else {
-      x = static_cast<T>(rng());
-    }
-  }
-  return v;
+  return amdahl_test::RandomVector<T>(n, seed);
 }
 
 // The documented bound's g(n), with the fewest lanes any target has.

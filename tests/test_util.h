@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <random>
 #include <type_traits>
+#include <vector>
 #include <string>
 
 namespace amdahl_test {
@@ -21,6 +23,35 @@ struct ChildResult {
 ChildResult RunSelf(const std::string& prefix, const std::string& test);
 
 bool IsChild();
+
+// Sizes around every lane count of the x86 targets (2..16 lanes): 0, 1, 2,
+// 3, 7, 31, N - 1, N + 1, 4N/3, 256N - 1, plus `extra`.
+inline std::vector<size_t> LaneSizes(std::vector<size_t> extra) {
+  std::vector<size_t> sizes = {0, 1, 2, 3, 7, 31};
+  for (size_t lanes : {2u, 4u, 8u, 16u}) {
+    for (size_t n : {lanes - 1, lanes + 1, 4 * lanes / 3, 256 * lanes - 1}) {
+      sizes.push_back(n);
+    }
+  }
+  sizes.insert(sizes.end(), extra.begin(), extra.end());
+  return sizes;
+}
+
+// Floats uniform in [-1, 1]; integers over their full range (so that sums
+// and products wrap).
+template <typename T>
+std::vector<T> RandomVector(size_t n, uint32_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<T> v(n);
+  for (auto& x : v) {
+    if constexpr (std::is_floating_point_v<T>) {
+      x = std::uniform_real_distribution<T>(-1, 1)(rng);
+    } else {
+      x = static_cast<T>(rng());
+    }
+  }
+  return v;
+}
 
 // Names typed tests by element type: f32, f64, i32, i64.
 struct DTypeNames {

@@ -18,6 +18,10 @@ AMDAHL_API const char* KernelName(Kernel kernel);  // "scale", ...
 AMDAHL_API const char* DTypeName(DType dtype);     // "f32", ...
 AMDAHL_API size_t DTypeSize(DType dtype);
 
+// Parse the names above; false if `name` is none of them.
+AMDAHL_API bool KernelFromName(const std::string& name, Kernel* kernel);
+AMDAHL_API bool DTypeFromName(const std::string& name, DType* dtype);
+
 // Bytes a streaming kernel reads plus writes per element (Scale: 2 arrays).
 AMDAHL_API size_t BytesPerElement(Kernel kernel, DType dtype);
 
