@@ -1,6 +1,7 @@
 // amdahl-bench: every amdahl kernel beside its peers, in one binary.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "amdahl/machine.h"
@@ -12,6 +13,11 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("amdahl_usable_cores",
                               std::to_string(topo.usable_cores.value));
   benchmark::AddCustomContext("amdahl_target", amdahl::ActiveTarget());
+  // Whether the peers ran at their best (see README): record the settings.
+  for (const char* var : {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "BLIS_ARCH_TYPE"}) {
+    const char* v = std::getenv(var);
+    benchmark::AddCustomContext(var, v ? v : "unset");
+  }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""Turns amdahl-bench's Google Benchmark JSON into a markdown report and plots,
+and guards against regressions by ratios measured in the same run.
+
+usage: report.py BENCH.json [--out DIR] [--guard] [--readme]
+
+  --out DIR   write report.md and PNG plots there (default: beside the JSON)
+  --guard     exit 1 when a same-run ratio falls under its threshold
+  --readme    print only the README's GEMM table (markdown)
+
+Names (DESIGN.md): amdahl "<kernel>/<dtype>/<size>[/threads:<t>]", peers
+"peer:<name>/<kernel>/<dtype>/<size>[/threads:<t>]", "peak/fma/<dtype>/threads:<t>".
+Python standard library, plus Debian's python3-matplotlib for the plots.
+"""
+import argparse
+import json
+import os
+import re
+import sys
+from collections import defaultdict
+
+# Regression guard: amdahl / reference, both measured in this run. Generous,
+# so that a noisy shared machine never fails a good change.
+GUARDS = [
+    # (what, amdahl key, reference key, minimum ratio)
+    ("f32 GEMM n=512 vs OpenBLAS", ("gemm", "f32", 512), ("openblas", "gemm", "f32", 512), 0.7),
+    ("f64 GEMM n=512 vs OpenBLAS", ("gemm", "f64", 512), ("openblas", "gemm", "f64", 512), 0.7),
+    ("scale f32 16 Mi vs STREAM triad", ("scale", "f32", 16777216), ("stream", "triad", "f32", 16777216), 0.8),
+    ("triad f64 16 Mi vs STREAM triad", ("triad", "f64", 16777216), ("stream", "triad", "f64", 16777216), 0.8),
+]
+
+NAME = re.compile(r"^(?:peer:(?P<peer>[a-z]+)/)?(?P<kernel>[a-z]+)/(?P<dtype>[a-z0-9]+)"
+                  r"(?:/(?P<size>\d+))?(?:/threads:(?P<threads>\d+))?$")
+
+
+def load(path):
+    """Returns (context, rates) with rates[(peer, kernel, dtype, size)][threads] =
+    (value, unit), the median over repetitions when there are several."""
+    with open(path) as f:
+        data = json.load(f)
+    runs = defaultdict(list)
+    for b in data["benchmarks"]:
+        if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
+            continue
+        name = b.get("run_name", b["name"])
+        for unit in ("GFLOPS", "GBps", "ns"):
+            if unit in b:
+                runs[name].append((b.get("run_type") == "aggregate", b[unit], unit))
+    rates = defaultdict(dict)
+    for name, values in runs.items():
+        m = NAME.match(name)
+        if not m:
+            continue
+        # The median aggregate if present, else the only run.
+        agg = [v for v in values if v[0]]
+        value, unit = (agg[0][1], agg[0][2]) if agg else (values[0][1], values[0][2])
+        key = (m["peer"] or "amdahl", m["kernel"], m["dtype"], int(m["size"] or 0))
+        threads = int(m["threads"]) if m["threads"] else 0
+        rates[key][threads] = (value, unit)
+    return data.get("context", {}), rates
+
+
+def best(entry):
+    """Best rate over the thread variants (0 = the library's own choice)."""
+    if not entry:
+        return None, None
+    threads, (value, unit) = max(entry.items(), key=lambda kv: kv[1][0])
+    return value, threads
+
+
+def fma_peaks(path):
+    with open(path) as f:
+        data = json.load(f)
+    out = {}
+    for b in data["benchmarks"]:
+        m = re.match(r"^peak/fma/(f32|f64)/threads:(\d+)$", b.get("run_name", b["name"]))
+        if m and "GFLOPS" in b and (b.get("run_type") != "aggregate" or b.get("aggregate_name") == "median"):
+            out[(m[1], int(m[2]))] = b["GFLOPS"]
+    return out
+
+
+def fmt(v, digits=1):
+    return "-" if v is None else f"{v:.{digits}f}"
+
+
+def report(context, rates, peak, guard_lines):
+    lines = []
+    cores = int(context.get("amdahl_usable_cores", "1") or 1)
+    lines.append("# amdahl benchmark report\n")
+    lines.append(f"- CPU: {context.get('amdahl_cpu', '?')}, {cores} usable cores, "
+                 f"Highway target {context.get('amdahl_target', '?')}")
+    lines.append(f"- date: {context.get('date', '?')}, host {context.get('host_name', '?')}")
+    for k, v in sorted(context.items()):
+        if k.startswith("peer:"):
+            lines.append(f"- {k} ran: {v}")
+    coretype = context.get("OPENBLAS_CORETYPE")
+    coretype = None if coretype in (None, "unset") else coretype
+    lines.append("- OpenBLAS: " + (f"OPENBLAS_CORETYPE={coretype} (this machine's safety setting: "
+                                   "OpenBLAS below its best)" if coretype else
+                                   "OPENBLAS_CORETYPE unset (OpenBLAS at its best)"))
+    lines.append(f"- FMA peak measured: f32 {fmt(peak.get(('f32', cores)))} GFLOPS, "
+                 f"f64 {fmt(peak.get(('f64', cores)))} GFLOPS on {cores} cores\n")
+
+    kernels = sorted({(k, d, s) for (p, k, d, s) in rates if p == "amdahl" and k not in ("peak", "pool")})
+    lines.append("| kernel | dtype | size | amdahl | threads | % peak | best peer | amdahl / best peer | amdahl / plain | amdahl / STREAM |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|")
+    for kernel, dtype, size in kernels:
+        value, threads = best(rates[("amdahl", kernel, dtype, size)])
+        unit = next(iter(rates[("amdahl", kernel, dtype, size)].values()))[1]
+        peers = {p: best(rates[(p, kernel, dtype, size)])[0]
+                 for p in ("openblas", "blis", "eigen") if (p, kernel, dtype, size) in rates}
+        stream = best(rates.get(("stream", "triad", dtype, size), {}))[0] if unit == "GBps" else None
+        plain = best(rates.get(("plain", kernel, dtype, size), {}))[0]
+        best_peer = max(peers.items(), key=lambda kv: kv[1]) if peers else None
+        pk = None
+        if unit == "GFLOPS":
+            wide = dtype in ("f64", "i64")
+            p = peak.get(("f64" if wide else "f32", threads or cores))
+            pk = 100 * value / p if p else None
+        lines.append(
+            f"| {kernel} | {dtype} | {size} | {fmt(value)} {unit} | {threads or 'auto'} | "
+            f"{fmt(pk, 0) + ' %' if pk else '-'} | "
+            f"{best_peer[0] + ' ' + fmt(best_peer[1]) if best_peer else '-'} | "
+            f"{fmt(value / best_peer[1], 2) if best_peer else '-'} | "
+            f"{fmt(value / plain, 2) if plain else '-'} | "
+            f"{fmt(value / stream, 2) if stream else '-'} |")
+    fork = rates.get(("amdahl", "pool", "forkjoin", 0), {})
+    omp = rates.get(("omp", "pool", "forkjoin", 0), {})
+    if fork:
+        lines.append(f"\nFork-join: amdahl {fmt(best(fork)[0], 0)} ns"
+                     + (f", OpenMP {fmt(best(omp)[0], 0)} ns" if omp else "") + " (lower is better).")
+    lines.append("\nRegression guard (same-run ratios):")
+    lines.extend(guard_lines)
+    return "\n".join(lines) + "\n"
+
+
+def guard(rates):
+    lines, ok = [], True
+    for what, mine, ref, minimum in GUARDS:
+        a = best(rates.get(("amdahl",) + mine, {}))[0]
+        b = best(rates.get(ref, {}))[0]
+        if a is None or b is None:
+            lines.append(f"- {what}: not measured in this run (skipped)")
+            continue
+        ratio = a / b
+        passed = ratio >= minimum
+        ok &= passed
+        lines.append(f"- {what}: {ratio:.2f} (minimum {minimum}) {'ok' if passed else 'FAILED'}")
+    return ok, lines
+
+
+def plots(rates, out_dir):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return ["(python3-matplotlib missing: no plots)"]
+    written = []
+    for dtype in ("f32", "f64"):
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        for peer in ("amdahl", "openblas", "blis", "eigen", "plain"):
+            pts = sorted((s, best(e)[0]) for (p, k, d, s), e in rates.items()
+                         if p == peer and k == "gemm" and d == dtype and s)
+            if pts:
+                ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=peer)
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("n (n x n x n)")
+        ax.set_ylabel("GFLOPS (best thread count)")
+        ax.set_title(f"GEMM {dtype}")
+        ax.legend()
+        path = os.path.join(out_dir, f"gemm-{dtype}.png")
+        fig.savefig(path, dpi=100, bbox_inches="tight")
+        plt.close(fig)
+        written.append(path)
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for peer, kernel, dtype, label in (("amdahl", "scale", "f32", "amdahl scale f32"),
+                                      ("plain", "scale", "f32", "plain scale f32"),
+                                      ("amdahl", "triad", "f64", "amdahl triad f64"),
+                                      ("stream", "triad", "f64", "STREAM triad f64")):
+        pts = sorted((s * (8 if dtype == "f32" else 24), best(e)[0])
+                     for (p, k, d, s), e in rates.items() if p == peer and k == kernel and d == dtype)
+        if pts:
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=label)
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("working set (bytes)")
+    ax.set_ylabel("GB/s")
+    ax.set_title("Streaming kernels against working-set size")
+    ax.legend()
+    path = os.path.join(out_dir, "stream.png")
+    fig.savefig(path, dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    written.append(path)
+    # Speedup against threads for GEMM, with Amdahl's fit.
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for (p, k, d, s), e in sorted(rates.items()):
+        if p != "amdahl" or k != "gemm" or not s or 1 not in e:
+            continue
+        ts = sorted(t for t in e if t >= 1)
+        if len(ts) < 2:
+            continue
+        speedup = [e[t][0] / e[1][0] for t in ts]
+        xs = [1 - 1 / t for t in ts[1:]]
+        ys = [1 / sp - 1 / t for sp, t in zip(speedup[1:], ts[1:])]
+        f = max(0.0, min(1.0, sum(x * y for x, y in zip(xs, ys)) / sum(x * x for x in xs)))
+        line, = ax.plot(ts, speedup, marker="o", linestyle="none", label=f"gemm {d} {s}: f = {f:.3f}")
+        grid = [1 + i * (max(16, 2 * ts[-1]) - 1) / 60 for i in range(61)]
+        ax.plot(grid, [1 / (f + (1 - f) / t) for t in grid], color=line.get_color())
+    ax.plot([1, 16], [1, 16], linestyle="--", color="gray", label="ideal")
+    ax.set_xlabel("threads p")
+    ax.set_ylabel("speedup S(p)")
+    ax.set_title("GEMM speedup against threads, Amdahl fit 1/S = f + (1 - f)/p")
+    ax.legend(fontsize=7)
+    path = os.path.join(out_dir, "speedup.png")
+    fig.savefig(path, dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    written.append(path)
+    return written
+
+
+def readme_table(rates, peak, cores):
+    rows = ["| n | f32 amdahl | OpenBLAS | BLIS | Eigen | % peak | f64 amdahl | OpenBLAS | BLIS | Eigen | % peak |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    sizes = sorted({s for (p, k, d, s) in rates if p == "amdahl" and k == "gemm" and d in ("f32", "f64")})
+    for n in sizes:
+        cells = [str(n)]
+        for dtype in ("f32", "f64"):
+            mine = best(rates.get(("amdahl", "gemm", dtype, n), {}))[0]
+            cells.append(fmt(mine, 0))
+            for peer in ("openblas", "blis", "eigen"):
+                cells.append(fmt(best(rates.get((peer, "gemm", dtype, n), {}))[0], 0))
+            p = peak.get((dtype, cores))
+            cells.append(f"{100 * mine / p:.0f} %" if mine and p else "-")
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("json")
+    ap.add_argument("--out")
+    ap.add_argument("--guard", action="store_true")
+    ap.add_argument("--readme", action="store_true")
+    args = ap.parse_args()
+    context, rates = load(args.json)
+    peak = fma_peaks(args.json)
+    cores = int(context.get("amdahl_usable_cores", "1") or 1)
+    if args.readme:
+        sys.stdout.write(readme_table(rates, peak, cores))
+        return 0
+    ok, guard_lines = guard(rates)
+    out_dir = args.out or os.path.dirname(os.path.abspath(args.json))
+    os.makedirs(out_dir, exist_ok=True)
+    text = report(context, rates, peak, guard_lines)
+    written = plots(rates, out_dir)
+    text += "\nPlots: " + ", ".join(written) + "\n"
+    with open(os.path.join(out_dir, "report.md"), "w") as f:
+        f.write(text)
+    sys.stdout.write(text)
+    if args.guard and not ok:
+        sys.stderr.write("report.py: a same-run ratio fell under its threshold\n")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
