@@ -13,6 +13,12 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("amdahl_usable_cores",
                               std::to_string(topo.usable_cores.value));
   benchmark::AddCustomContext("amdahl_target", amdahl::ActiveTarget());
+#if defined(__clang__)
+  benchmark::AddCustomContext("amdahl_compiler", std::string("clang ") + __clang_version__);
+#elif defined(__GNUC__)
+  benchmark::AddCustomContext("amdahl_compiler", std::string("g++ ") + __VERSION__);
+#endif
+  benchmark::AddCustomContext("amdahl_build", AMDAHL_BUILD_DESCRIPTION);
   // Whether the peers ran at their best (see README): record the settings.
   for (const char* var : {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "BLIS_ARCH_TYPE"}) {
     const char* v = std::getenv(var);

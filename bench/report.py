@@ -90,6 +90,7 @@ def report(context, rates, peak, guard_lines):
     lines.append(f"- CPU: {context.get('amdahl_cpu', '?')}, {cores} usable cores, "
                  f"Highway target {context.get('amdahl_target', '?')}")
     lines.append(f"- date: {context.get('date', '?')}, host {context.get('host_name', '?')}")
+    lines.append(f"- compiler: {context.get('amdahl_compiler', '?')}; build: {context.get('amdahl_build', '?')}")
     for k, v in sorted(context.items()):
         if k.startswith("peer:"):
             lines.append(f"- {k} ran: {v}")
@@ -246,6 +247,12 @@ def main():
     peak = fma_peaks(args.json)
     cores = int(context.get("amdahl_usable_cores", "1") or 1)
     if args.readme:
+        sys.stdout.write(
+            f"Measured {context.get('date', '?')[:10]} on {context.get('amdahl_cpu', '?')}, {cores} cores, "
+            f"Highway target {context.get('amdahl_target', '?')}, {context.get('amdahl_compiler', '?')}, "
+            f"{context.get('amdahl_build', '?')}; OpenBLAS ran {context.get('peer:openblas', '?')} "
+            f"(OPENBLAS_CORETYPE {context.get('OPENBLAS_CORETYPE', '?')}), BLIS ran "
+            f"{context.get('peer:blis', '?')}. GFLOPS, best thread count of each.\n\n")
         sys.stdout.write(readme_table(rates, peak, cores))
         return 0
     ok, guard_lines = guard(rates)
