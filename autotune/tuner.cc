@@ -360,11 +360,6 @@ std::vector<amdahl::GemmConfig> Tuner::GemmCandidates(DType dtype, size_t n,
 void Tuner::Validate() {
   std::printf("validate: tuned / exhaustive-best (goal >= 0.95) and tuned / defaults, "
               "all re-timed round-robin\n");
-  struct Case {
-    std::string name;
-    std::function<void()> run;
-    std::vector<std::function<void()>> configs;  // apply: exhaustive grid
-  };
   // GEMM f32 at 256 and 512.
   for (size_t n : {size_t{256}, size_t{512}}) {
     auto g = std::shared_ptr<GemmCase>(MakeGemmCase(DType::kF32, n));

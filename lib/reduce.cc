@@ -42,14 +42,12 @@ template <typename T, class Leaves>
 T Reduce(Kernel kernel, size_t n, const Leaves& leaves) {
   if (n == 0) return T(0);
   const size_t num_leaves = (n + kReduceLeaf - 1) / kReduceLeaf;
-  constexpr size_t kOnStack = 64;
-  T on_stack[kOnStack];
-  std::vector<T> on_heap;
-  T* partials = on_stack;
-  if (num_leaves > kOnStack) {
-    on_heap.resize(num_leaves);
-    partials = on_heap.data();
-  }
+  // One partial per leaf, in a per-thread buffer that is reused: no
+  // allocation per call. (The leaves call no user code, so no reduction can
+  // start on this thread while the buffer is in use.)
+  thread_local std::vector<T> buffer;
+  if (buffer.size() < num_leaves) buffer.resize(num_leaves);
+  T* partials = buffer.data();
   const LoopConfig c = GetLoopConfig(kernel, DTypeOf<T>(), n);
   if (n < c.serial_cutoff || c.threads <= 1 || num_leaves == 1) {
     leaves(0, n, partials);
