@@ -2,11 +2,14 @@
 """Turns amdahl-bench's Google Benchmark JSON into a markdown report and plots,
 and guards against regressions by ratios measured in the same run.
 
-usage: report.py BENCH.json [--out DIR] [--guard] [--readme]
+usage: report.py BENCH.json [--out DIR] [--guard] [--guard-only] [--readme]
+       report.py --guard-filter
 
-  --out DIR   write report.md and PNG plots there (default: beside the JSON)
-  --guard     exit 1 when a same-run ratio falls under its threshold
-  --readme    print only the README's GEMM table (markdown)
+  --out DIR       write report.md and PNG plots there (default: beside the JSON)
+  --guard         exit 1 when a same-run ratio falls under its threshold
+  --guard-only    print only the guard lines (for a confirmation rerun)
+  --guard-filter  print a --benchmark_filter regex for the guarded benchmarks
+  --readme        print only the README's GEMM table (markdown)
 
 Names (DESIGN.md): amdahl "<kernel>/<dtype>/<size>[/threads:<t>]", peers
 "peer:<name>/<kernel>/<dtype>/<size>[/threads:<t>]", "peak/fma/<dtype>/threads:<t>".
@@ -66,6 +69,15 @@ def best(entry):
         return None, None
     threads, (value, unit) = max(entry.items(), key=lambda kv: kv[1][0])
     return value, threads
+
+
+def guard_filter():
+    """A --benchmark_filter regex that selects every benchmark a guard reads."""
+    names = set()
+    for _, mine, ref, _ in GUARDS:
+        names.add("/".join(str(p) for p in mine))
+        names.add(f"peer:{ref[0]}/" + "/".join(str(p) for p in ref[1:]))
+    return "^(" + "|".join(sorted(re.escape(n) for n in names)) + ")(/threads:[0-9]+)?$"
 
 
 def fma_peaks(path):
@@ -238,11 +250,18 @@ def readme_table(rates, peak, cores):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("json")
+    ap.add_argument("json", nargs="?")
     ap.add_argument("--out")
     ap.add_argument("--guard", action="store_true")
+    ap.add_argument("--guard-only", action="store_true")
+    ap.add_argument("--guard-filter", action="store_true")
     ap.add_argument("--readme", action="store_true")
     args = ap.parse_args()
+    if args.guard_filter:
+        print(guard_filter())
+        return 0
+    if not args.json:
+        ap.error("BENCH.json is required")
     context, rates = load(args.json)
     peak = fma_peaks(args.json)
     cores = int(context.get("amdahl_usable_cores", "1") or 1)
@@ -256,6 +275,9 @@ def main():
         sys.stdout.write(readme_table(rates, peak, cores))
         return 0
     ok, guard_lines = guard(rates)
+    if args.guard_only:
+        sys.stdout.write("\n".join(guard_lines) + "\n")
+        return 1 if args.guard and not ok else 0
     out_dir = args.out or os.path.dirname(os.path.abspath(args.json))
     os.makedirs(out_dir, exist_ok=True)
     text = report(context, rates, peak, guard_lines)
