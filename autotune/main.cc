@@ -154,6 +154,13 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  // A place that cannot take the result is reported now, not after the tune.
+  try {
+    amdahl::CheckWisdomWritable(out_path);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "amdahl-tune: %s\n", e.what());
+    return 1;
+  }
   std::fprintf(json ? stderr : stdout, "amdahl-tune: %s, %s, %zu threads, budget %.0f s, wisdom %s\n",
                amdahl::GetTopology().cpu_model.c_str(), amdahl::ActiveTarget().c_str(),
                amdahl::NumThreads(), options.budget_s, out_path.c_str());

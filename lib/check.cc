@@ -26,4 +26,9 @@ void ThrowOverlap(const char* fn, const char* out_name, const void* out,
               " elements; it must be the same array or disjoint");
 }
 
+void ThrowNotOneOf(const char* fn, const char* arg, long long value, const char* what) {
+  throw Error(std::string("amdahl::") + fn + ": " + arg + " = " + std::to_string(value) +
+              " is not a valid " + what);
+}
+
 }  // namespace amdahl

@@ -43,6 +43,18 @@ inline void CheckSameOrDisjoint(const char* fn, const char* out_name, const void
   }
 }
 
+[[noreturn]] void ThrowNotOneOf(const char* fn, const char* arg, long long value,
+                               const char* what);
+
+// Throws if an enum argument holds none of its `count` values (a cast from
+// a bad integer, say).
+template <typename Enum>
+inline void CheckEnum(const char* fn, const char* arg, Enum value, int count,
+                      const char* what) {
+  const int v = static_cast<int>(value);
+  if (v < 0 || v >= count) ThrowNotOneOf(fn, arg, v, what);
+}
+
 }  // namespace amdahl
 
 #endif  // AMDAHL_LIB_CHECK_H_

@@ -7,9 +7,16 @@
 #include "amdahl/pool.h"
 #include "amdahl/topology.h"
 #include "amdahl/wisdom.h"
+#include "lib/check.h"
 #include "lib/ops/gemm.h"
 
 namespace amdahl {
+namespace {
+
+constexpr int kNumKernels = static_cast<int>(Kernel::kGemm) + 1;
+constexpr int kNumDTypes = static_cast<int>(DType::kI64) + 1;
+
+}  // namespace
 
 const char* KernelName(Kernel kernel) {
   switch (kernel) {
@@ -35,7 +42,8 @@ const char* DTypeName(DType dtype) {
 }
 
 bool KernelFromName(const std::string& name, Kernel* kernel) {
-  for (int k = 0; k <= static_cast<int>(Kernel::kGemm); ++k) {
+  CheckNotNull("KernelFromName", "kernel", kernel, 1);
+  for (int k = 0; k < kNumKernels; ++k) {
     if (name == KernelName(static_cast<Kernel>(k))) {
       *kernel = static_cast<Kernel>(k);
       return true;
@@ -45,7 +53,8 @@ bool KernelFromName(const std::string& name, Kernel* kernel) {
 }
 
 bool DTypeFromName(const std::string& name, DType* dtype) {
-  for (int t = 0; t <= static_cast<int>(DType::kI64); ++t) {
+  CheckNotNull("DTypeFromName", "dtype", dtype, 1);
+  for (int t = 0; t < kNumDTypes; ++t) {
     if (name == DTypeName(static_cast<DType>(t))) {
       *dtype = static_cast<DType>(t);
       return true;
@@ -55,10 +64,12 @@ bool DTypeFromName(const std::string& name, DType* dtype) {
 }
 
 size_t DTypeSize(DType dtype) {
+  CheckEnum("DTypeSize", "dtype", dtype, kNumDTypes, "DType");
   return (dtype == DType::kF32 || dtype == DType::kI32) ? 4 : 8;
 }
 
 size_t BytesPerElement(Kernel kernel, DType dtype) {
+  CheckEnum("BytesPerElement", "kernel", kernel, kNumKernels, "Kernel");
   size_t arrays = 3;
   switch (kernel) {
     case Kernel::kScale: arrays = 2; break;  // read x, write y
@@ -81,8 +92,6 @@ size_t RoundGrain(size_t elements) {
 
 namespace {
 
-constexpr size_t kNumKernels = 7;
-constexpr size_t kNumDTypes = 4;
 
 LoopConfig DefaultLoopConfig(Kernel kernel, DType dtype) {
   const Topology& topo = GetTopology();
@@ -113,8 +122,8 @@ struct LoopTable {
   LoopConfig defaults[kNumKernels][kNumDTypes];
   const LoopConfig* tuned[kNumKernels][kNumDTypes][kNumBuckets] = {};
   LoopTable() {
-    for (size_t k = 0; k < kNumKernels; ++k) {
-      for (size_t t = 0; t < kNumDTypes; ++t) {
+    for (int k = 0; k < kNumKernels; ++k) {
+      for (int t = 0; t < kNumDTypes; ++t) {
         defaults[k][t] = DefaultLoopConfig(static_cast<Kernel>(k), static_cast<DType>(t));
       }
     }
@@ -155,12 +164,16 @@ void SetGemmOverride(DType dtype, const GemmConfig* config) {
 }  // namespace detail
 
 LoopConfig DefaultLoopConfigFor(Kernel kernel, DType dtype) {
+  CheckEnum("DefaultLoopConfigFor", "kernel", kernel, kNumKernels, "Kernel");
+  CheckEnum("DefaultLoopConfigFor", "dtype", dtype, kNumDTypes, "DType");
   LoopConfig c = GetLoopTable().defaults[static_cast<size_t>(kernel)][static_cast<size_t>(dtype)];
   c.threads = std::min(c.threads, NumThreads());
   return c;
 }
 
 LoopConfig GetLoopConfig(Kernel kernel, DType dtype, size_t n) {
+  CheckEnum("GetLoopConfig", "kernel", kernel, kNumKernels, "Kernel");
+  CheckEnum("GetLoopConfig", "dtype", dtype, kNumDTypes, "DType");
   const size_t k = static_cast<size_t>(kernel), t = static_cast<size_t>(dtype);
   if (const LoopConfig* forced = g_loop_override[k][t].load(std::memory_order_acquire)) {
     LoopConfig c = *forced;
@@ -193,6 +206,7 @@ size_t RoundDown(size_t x, size_t multiple) {
 }  // namespace
 
 GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
+  CheckEnum("DefaultGemmConfig", "dtype", dtype, kNumDTypes, "DType");
   const Topology& topo = GetTopology();
   const size_t s = DTypeSize(dtype);
   const ops::GemmTile tile = TileOf(dtype);
@@ -225,6 +239,7 @@ GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
 }
 
 GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
+  CheckEnum("GetGemmConfig", "dtype", dtype, kNumDTypes, "DType");
   if (const GemmConfig* forced =
           g_gemm_override[static_cast<size_t>(dtype)].load(std::memory_order_acquire)) {
     GemmConfig c = *forced;

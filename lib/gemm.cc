@@ -317,6 +317,9 @@ template <typename T>
 void GemmImpl(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
               T alpha, const T* a, size_t lda, const T* b, size_t ldb, T beta,
               T* c, size_t ldc, Layout layout) {
+  CheckEnum("Gemm", "trans_a", trans_a, 2, "Trans");
+  CheckEnum("Gemm", "trans_b", trans_b, 2, "Trans");
+  CheckEnum("Gemm", "layout", layout, 2, "Layout");
   if (layout == Layout::kColMajor) {
     // Column-major C = op(A) op(B) is row-major C^T = op(B)^T op(A)^T: the
     // same buffers with A and B swapped.

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <string>
 #include <vector>
 
+#include "amdahl/error.h"
 #include "amdahl/pool.h"
 #include "amdahl/topology.h"
 #include "hwy/targets.h"
@@ -21,6 +23,14 @@ std::string ActiveTarget() {
 }
 
 double MeasureFmaPeakGflops(DType dtype, size_t threads, double seconds) {
+  if (dtype != DType::kF32 && dtype != DType::kF64) {
+    throw Error("amdahl::MeasureFmaPeakGflops: dtype = " + std::string(DTypeName(dtype)) +
+                " has no FMA peak (f32 or f64)");
+  }
+  if (!(seconds > 0 && seconds <= 3600)) {
+    throw Error("amdahl::MeasureFmaPeakGflops: seconds = " + std::to_string(seconds) +
+                " is not in (0, 3600]");
+  }
   if (threads == 0) threads = GetTopology().usable_cores.value;
   constexpr size_t kIterations = 1 << 16;  // ~0.3 ms a call on a 3 GHz core
   double best = 0;

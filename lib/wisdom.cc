@@ -1,7 +1,9 @@
 // Wisdom files: JSON with nlohmann-json, atomic saves, lazy loading.
 #include "amdahl/wisdom.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,12 +12,14 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <mutex>
+#include <cstdint>
+#include <limits>
+#include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <stdexcept>
+#include <utility>
 
+#include "amdahl/error.h"
 #include "amdahl/machine.h"
 #include "amdahl/topology.h"
 #include "lib/log.h"
@@ -36,15 +40,68 @@ json HostToJson(const HostKey& h) {
               {"l3_bytes", h.l3_bytes}};
 }
 
+// Typed reads that reject what a conversion would wrap, truncate or make
+// undefined (a negative count, 1e300 as an int, NaN), naming the key.
+[[noreturn]] void Bad(const char* key, const std::string& what) {
+  throw std::invalid_argument(std::string(key) + " " + what);
+}
+
+const json& Field(const json& j, const char* key) {
+  if (!j.is_object()) Bad(key, "is in something that is not an object");
+  const auto it = j.find(key);
+  if (it == j.end()) Bad(key, "is missing");
+  return *it;
+}
+
+uint64_t Count(const json& j, const char* key, uint64_t lo, uint64_t hi) {
+  const json& v = Field(j, key);
+  if (!v.is_number_integer()) Bad(key, "is not an integer");
+  if (!v.is_number_unsigned() && v.get<int64_t>() < 0) Bad(key, "is negative");
+  const uint64_t u = v.get<uint64_t>();
+  if (u < lo || u > hi) {
+    Bad(key, "= " + std::to_string(u) + " is outside [" + std::to_string(lo) + ", " +
+                 std::to_string(hi) + "]");
+  }
+  return u;
+}
+
+double Rate(const json& j, const char* key) {
+  const json& v = Field(j, key);
+  if (!v.is_number()) Bad(key, "is not a number");
+  const double d = v.get<double>();
+  if (!std::isfinite(d) || d < 0) Bad(key, "is not a finite rate");
+  return d;
+}
+
+std::string Text(const json& j, const char* key) {
+  const json& v = Field(j, key);
+  if (!v.is_string()) Bad(key, "is not a string");
+  return v.get<std::string>();
+}
+
+const json& Array(const json& j, const char* key) {
+  const json& v = Field(j, key);
+  if (!v.is_array()) Bad(key, "is not an array");
+  return v;
+}
+
+// Limits that keep a tuned value from harming a kernel: packed GEMM blocks of
+// at most 2^26 elements, thread counts a machine can have.
+constexpr uint64_t kMaxThreads = 1 << 16;
+constexpr uint64_t kMaxBlock = 1 << 20;
+constexpr uint64_t kMaxBlockElements = uint64_t{1} << 26;
+constexpr uint64_t kMaxBucket = 63;
+constexpr uint64_t kMaxSize = std::numeric_limits<size_t>::max();
+
 HostKey HostFromJson(const json& j) {
   HostKey h;
-  h.cpu_model = j.at("cpu_model").get<std::string>();
-  h.target = j.at("target").get<std::string>();
-  h.usable_cores = j.at("usable_cores").get<size_t>();
-  h.smt = j.at("smt").get<size_t>();
-  h.l1d_bytes = j.at("l1d_bytes").get<size_t>();
-  h.l2_bytes = j.at("l2_bytes").get<size_t>();
-  h.l3_bytes = j.at("l3_bytes").get<size_t>();
+  h.cpu_model = Text(j, "cpu_model");
+  h.target = Text(j, "target");
+  h.usable_cores = Count(j, "usable_cores", 0, kMaxSize);
+  h.smt = Count(j, "smt", 0, kMaxSize);
+  h.l1d_bytes = Count(j, "l1d_bytes", 0, kMaxSize);
+  h.l2_bytes = Count(j, "l2_bytes", 0, kMaxSize);
+  h.l3_bytes = Count(j, "l3_bytes", 0, kMaxSize);
   return h;
 }
 
@@ -76,68 +133,110 @@ json WisdomToJson(const HostWisdom& w) {
               {"gemm", gemm}};
 }
 
-// Values that would make a kernel misbehave are rejected, not trusted.
-size_t Positive(const json& j, const char* key) {
-  const size_t v = j.at(key).get<size_t>();
-  if (v == 0) throw std::invalid_argument(std::string(key) + " is 0");
-  return v;
-}
-
 HostWisdom WisdomFromJson(const json& j) {
   HostWisdom w;
-  w.host = HostFromJson(j.at("host"));
-  w.library_version = j.value("library_version", "");
-  w.date = j.value("date", "");
-  const json& c = j.at("ceilings");
-  w.peak_f32_gflops_core = c.at("peak_f32_gflops_core").get<double>();
-  w.peak_f64_gflops_core = c.at("peak_f64_gflops_core").get<double>();
-  w.memory_gbps = c.at("memory_gbps").get<double>();
-  w.forkjoin_ns = c.at("forkjoin_ns").get<double>();
-  for (const json& l : j.at("loops")) {
+  w.host = HostFromJson(Field(j, "host"));
+  if (j.contains("library_version")) w.library_version = Text(j, "library_version");
+  if (j.contains("date")) w.date = Text(j, "date");
+  const json& c = Field(j, "ceilings");
+  w.peak_f32_gflops_core = Rate(c, "peak_f32_gflops_core");
+  w.peak_f64_gflops_core = Rate(c, "peak_f64_gflops_core");
+  w.memory_gbps = Rate(c, "memory_gbps");
+  w.forkjoin_ns = Rate(c, "forkjoin_ns");
+  for (const json& l : Array(j, "loops")) {
     LoopWisdom e;
-    if (!KernelFromName(l.at("kernel").get<std::string>(), &e.kernel) ||
-        !DTypeFromName(l.at("dtype").get<std::string>(), &e.dtype)) {
-      throw std::invalid_argument("unknown kernel or dtype");
-    }
-    e.bucket = l.at("bucket").get<int>();
-    e.config.threads = Positive(l, "threads");
-    e.config.serial_cutoff = l.at("serial_cutoff").get<size_t>();
-    e.config.grain = Positive(l, "grain");
-    e.config.stream_min = l.at("stream_min").get<size_t>();
+    if (!KernelFromName(Text(l, "kernel"), &e.kernel)) Bad("kernel", "is unknown");
+    if (!DTypeFromName(Text(l, "dtype"), &e.dtype)) Bad("dtype", "is unknown");
+    e.bucket = static_cast<int>(Count(l, "bucket", 0, kMaxBucket));
+    e.config.threads = Count(l, "threads", 1, kMaxThreads);
+    e.config.serial_cutoff = Count(l, "serial_cutoff", 0, kMaxSize);
+    e.config.grain = Count(l, "grain", 1, kMaxSize);
+    e.config.stream_min = Count(l, "stream_min", 0, kMaxSize);
     e.config.source = "wisdom";
-    e.gbps = l.value("gbps", 0.0);
+    e.gbps = l.contains("gbps") ? Rate(l, "gbps") : 0.0;
     w.loops.push_back(e);
   }
-  for (const json& g : j.at("gemm")) {
+  for (const json& g : Array(j, "gemm")) {
     GemmWisdom e;
-    if (!DTypeFromName(g.at("dtype").get<std::string>(), &e.dtype)) {
-      throw std::invalid_argument("unknown dtype");
+    if (!DTypeFromName(Text(g, "dtype"), &e.dtype)) Bad("dtype", "is unknown");
+    e.bucket = static_cast<int>(Count(g, "bucket", 0, kMaxBucket));
+    e.config.mr = Count(g, "mr", 1, 64);
+    e.config.nr = Count(g, "nr", 1, 256);
+    e.config.mc = Count(g, "mc", 1, kMaxBlock);
+    e.config.kc = Count(g, "kc", 1, kMaxBlock);
+    e.config.nc = Count(g, "nc", 1, kMaxBlock);
+    if (uint64_t{e.config.mc} * e.config.kc > kMaxBlockElements ||
+        uint64_t{e.config.kc} * e.config.nc > kMaxBlockElements) {
+      Bad("mc/kc/nc", "make a packed block larger than 2^26 elements");
     }
-    e.bucket = g.at("bucket").get<int>();
-    e.config.mr = Positive(g, "mr");
-    e.config.nr = Positive(g, "nr");
-    e.config.mc = Positive(g, "mc");
-    e.config.kc = Positive(g, "kc");
-    e.config.nc = Positive(g, "nc");
-    e.config.threads = Positive(g, "threads");
+    e.config.threads = Count(g, "threads", 1, kMaxThreads);
     e.config.source = "wisdom";
-    e.gflops = g.value("gflops", 0.0);
+    e.gflops = g.contains("gflops") ? Rate(g, "gflops") : 0.0;
     w.gemm.push_back(e);
   }
   return w;
 }
 
-// Reads and parses the whole file. Returns false with *why on failure.
-bool ReadJson(const std::string& path, json* out, std::string* why) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *why = "no file";
+// A wisdom file is small; a larger one (or /dev/zero) is refused unread.
+constexpr size_t kMaxWisdomBytes = size_t{16} << 20;
+
+std::string Errno(const std::string& what, const std::string& path) {
+  return "amdahl: cannot " + what + " " + path + ": " + std::strerror(errno);
+}
+
+std::string Folder(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// Reads the whole file. Returns false with *why: what is wrong, in words.
+bool ReadText(const std::string& path, std::string* text, std::string* why) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    struct stat st;
+    if (err == ENOENT && stat(Folder(path).c_str(), &st) != 0) {
+      *why = "no file (folder " + Folder(path) + " is missing)";
+    } else if (err == ENOENT) {
+      *why = "no file";
+    } else {
+      *why = std::string("cannot read: ") + std::strerror(err);
+    }
     return false;
   }
-  std::stringstream text;
-  text << in.rdbuf();
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    close(fd);
+    *why = "is a folder, not a file";
+    return false;
+  }
+  text->clear();
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *why = std::string("cannot read: ") + std::strerror(errno);
+      close(fd);
+      return false;
+    }
+    if (n == 0) break;
+    text->append(buf, static_cast<size_t>(n));
+    if (text->size() > kMaxWisdomBytes) {
+      *why = "corrupt: larger than " + std::to_string(kMaxWisdomBytes >> 20) + " MiB";
+      close(fd);
+      return false;
+    }
+  }
+  close(fd);
+  return true;
+}
+
+// Parses wisdom text down to its list of hosts. Returns false with *why.
+bool ParseJson(const std::string& text, json* out, std::string* why) {
   try {
-    *out = json::parse(text.str());
+    *out = json::parse(text);
   } catch (const std::exception& e) {
     *why = std::string("corrupt: ") + e.what();
     return false;
@@ -146,9 +245,10 @@ bool ReadJson(const std::string& path, json* out, std::string* why) {
     *why = "corrupt: no schema";
     return false;
   }
-  const int schema = (*out)["schema"].get<int>();
-  if (schema != kWisdomSchema) {
-    *why = "schema " + std::to_string(schema) + ", expected " + std::to_string(kWisdomSchema);
+  const json& schema = (*out)["schema"];
+  if (schema.is_number_unsigned() ? schema.get<uint64_t>() != kWisdomSchema
+                                  : schema.get<int64_t>() != kWisdomSchema) {
+    *why = "schema " + schema.dump() + ", expected " + std::to_string(kWisdomSchema);
     return false;
   }
   if (!out->contains("hosts") || !(*out)["hosts"].is_array()) {
@@ -156,10 +256,6 @@ bool ReadJson(const std::string& path, json* out, std::string* why) {
     return false;
   }
   return true;
-}
-
-std::string Errno(const std::string& what, const std::string& path) {
-  return "amdahl: cannot " + what + " " + path + ": " + std::strerror(errno);
 }
 
 // Creates every missing folder of `dir` (mkdir -p).
@@ -187,7 +283,124 @@ void WriteAll(int fd, const std::string& data, const std::string& path) {
   }
 }
 
+// The file a save replaces: symbolic links followed, so that a link to a
+// shared file keeps being a link.
+std::string SaveTarget(const std::string& path) {
+  char* real = realpath(path.c_str(), nullptr);
+  if (real == nullptr) return path;
+  std::string out(real);
+  std::free(real);
+  return out;
+}
+
+// Temporary files are "<name>.tmp-<host>-<pid>-XXXXXX": a saver killed
+// between creating and renaming one leaves it behind; the next saver on the
+// same host removes those whose process is gone.
+std::string HostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "host";
+  for (char& ch : name) {
+    if (ch == '/' || ch == '-') ch = '_';
+  }
+  return name;
+}
+
+void RemoveStaleTemps(const std::string& dir, const std::string& base) {
+  const std::string prefix = base + ".tmp-" + HostName() + "-";
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return;
+  while (const dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+    if (pid > 0 && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      unlinkat(dirfd(d), e->d_name, 0);
+    }
+  }
+  closedir(d);
+}
+
+// A target that is not a regular file (a device such as /dev/full, a pipe)
+// is written in place: renaming over it would replace the device.
+void WriteInPlace(const std::string& path, const std::string& text) {
+  const int fd = open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(Errno("open", path));
+  try {
+    WriteAll(fd, text, path);
+  } catch (...) {
+    close(fd);
+    throw;
+  }
+  if (close(fd) != 0) throw std::runtime_error(Errno("write", path));
+}
+
 }  // namespace
+
+namespace detail {
+
+bool ParseWisdom(const std::string& text, const HostKey& host, HostWisdom* out,
+                 std::string* why) {
+  json j;
+  if (!ParseJson(text, &j, why)) return false;
+  try {
+    for (const json& entry : j["hosts"]) {
+      // Another host's damaged key is that host's problem, not this one's.
+      HostKey key;
+      try {
+        key = HostFromJson(Field(entry, "host"));
+      } catch (const std::exception&) {
+        continue;
+      }
+      if (!(key == host)) continue;
+      *out = WisdomFromJson(entry);
+      return true;
+    }
+  } catch (const std::exception& e) {
+    *why = std::string("corrupt: ") + e.what();
+    return false;
+  }
+  *why = "no entry for this host";
+  return false;
+}
+
+std::vector<HostWisdom> ParseAllWisdom(const std::string& text) {
+  std::vector<HostWisdom> all;
+  json j;
+  std::string why;
+  if (!ParseJson(text, &j, &why)) return all;
+  for (const json& entry : j["hosts"]) {
+    try {
+      all.push_back(WisdomFromJson(entry));
+    } catch (const std::exception&) {
+      // A damaged entry of some host: skipped here, dropped on the next save.
+    }
+  }
+  return all;
+}
+
+std::string WisdomText(const std::vector<HostWisdom>& hosts) {
+  json list = json::array();
+  for (const HostWisdom& w : hosts) list.push_back(WisdomToJson(w));
+  return json{{"schema", kWisdomSchema}, {"hosts", list}}.dump(2) + "\n";
+}
+
+const HostWisdom* LoadWisdomFor(const std::string& path, const HostKey& host,
+                                bool strict) {
+  auto w = std::make_unique<HostWisdom>();
+  std::string why, warning;
+  if (LoadWisdom(path, host, w.get(), &why, &warning)) {
+    if (!warning.empty()) WarnOnce(warning);
+    return w.release();
+  }
+  if (strict) {
+    throw std::runtime_error("amdahl: wisdom " + path + ": " + why +
+                             " (AMDAHL_WISDOM_STRICT=1)");
+  }
+  WarnOnce("wisdom " + path + ": " + why + "; using defaults (run amdahl-tune)");
+  return nullptr;
+}
+
+}  // namespace detail
 
 bool HostKey::operator==(const HostKey& o) const {
   return cpu_model == o.cpu_model && target == o.target &&
@@ -234,45 +447,73 @@ std::string WisdomPath() {
 
 bool LoadWisdom(const std::string& path, const HostKey& host, HostWisdom* out,
                 std::string* why, std::string* warning) {
-  json j;
-  if (!ReadJson(path, &j, why)) return false;
-  try {
-    for (const json& entry : j["hosts"]) {
-      if (!(HostFromJson(entry.at("host")) == host)) continue;
-      *out = WisdomFromJson(entry);
-      if (warning && out->library_version != AMDAHL_VERSION) {
-        *warning = "wisdom in " + path + " was measured by amdahl " +
-                   out->library_version + ", this is " + AMDAHL_VERSION;
-      }
-      return true;
-    }
-  } catch (const std::exception& e) {
-    *why = std::string("corrupt: ") + e.what();
+  if (out == nullptr) throw Error("amdahl::LoadWisdom: out is null");
+  if (why == nullptr) throw Error("amdahl::LoadWisdom: why is null");
+  if (path.empty()) {
+    *why = "no file (empty path)";
     return false;
   }
-  *why = "no entry for this host";
-  return false;
+  std::string text;
+  if (!ReadText(path, &text, why)) return false;
+  HostWisdom w;
+  if (!detail::ParseWisdom(text, host, &w, why)) return false;
+  *out = std::move(w);
+  if (warning && out->library_version != AMDAHL_VERSION) {
+    *warning = "wisdom in " + path + " was measured by amdahl " +
+               out->library_version + ", this is " + AMDAHL_VERSION;
+  }
+  return true;
 }
 
 std::vector<HostWisdom> LoadAllWisdom(const std::string& path) {
-  std::vector<HostWisdom> all;
-  json j;
-  std::string why;
-  if (!ReadJson(path, &j, &why)) return all;
-  for (const json& entry : j["hosts"]) {
-    try {
-      all.push_back(WisdomFromJson(entry));
-    } catch (const std::exception&) {
-      // A damaged entry of some host: skipped here, dropped on the next save.
-    }
-  }
-  return all;
+  std::string text, why;
+  if (path.empty() || !ReadText(path, &text, &why)) return {};
+  return detail::ParseAllWisdom(text);
 }
 
-void SaveWisdom(const std::string& path, const HostWisdom& wisdom) {
-  const size_t slash = path.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
-  if (slash != std::string::npos && slash != 0) MakeDirs(dir);
+void CheckWisdomWritable(const std::string& path_in) {
+  if (path_in.empty()) throw Error("amdahl::CheckWisdomWritable: path is empty");
+  const std::string path = SaveTarget(path_in);
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      throw std::runtime_error("amdahl: cannot write wisdom to " + path + ": it is a folder");
+    }
+    if (!S_ISREG(st.st_mode)) {
+      const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+      if (fd < 0) throw std::runtime_error(Errno("open", path));
+      close(fd);
+      return;
+    }
+  }
+  const std::string dir = Folder(path);
+  MakeDirs(dir);
+  std::string probe = path + ".tmp-" + HostName() + "-" + std::to_string(getpid()) + "-XXXXXX";
+  const int fd = mkstemp(probe.data());
+  if (fd < 0) throw std::runtime_error(Errno("create a file in", dir));
+  close(fd);
+  unlink(probe.c_str());
+}
+
+void SaveWisdom(const std::string& path_in, const HostWisdom& wisdom) {
+  if (path_in.empty()) throw Error("amdahl::SaveWisdom: path is empty");
+  // What is saved must load again: checked before anything is written.
+  try {
+    WisdomFromJson(WisdomToJson(wisdom));
+  } catch (const std::exception& e) {
+    throw Error(std::string("amdahl::SaveWisdom: wisdom: ") + e.what());
+  }
+  const std::string path = SaveTarget(path_in);
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    throw std::runtime_error("amdahl: cannot write wisdom to " + path + ": it is a folder");
+  }
+  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    WriteInPlace(path, detail::WisdomText({wisdom}));
+    return;
+  }
+  const std::string dir = Folder(path);
+  MakeDirs(dir);
 
   // Savers on other processes (other hosts sharing a home) serialize here, so
   // that none drops the entry another just wrote.
@@ -289,28 +530,31 @@ void SaveWisdom(const std::string& path, const HostWisdom& wisdom) {
   while (flock(lock_fd, LOCK_EX) != 0) {
     if (errno != EINTR) throw std::runtime_error(Errno("lock", lock_path));
   }
+  const size_t slash = path.find_last_of('/');
+  RemoveStaleTemps(dir, slash == std::string::npos ? path : path.substr(slash + 1));
 
-  json hosts = json::array();
-  for (const HostWisdom& other : LoadAllWisdom(path)) {
-    if (!(other.host == wisdom.host)) hosts.push_back(WisdomToJson(other));
+  std::vector<HostWisdom> hosts;
+  for (HostWisdom& other : LoadAllWisdom(path)) {
+    if (!(other.host == wisdom.host)) hosts.push_back(std::move(other));
   }
-  hosts.push_back(WisdomToJson(wisdom));
-  const std::string text =
-      json{{"schema", kWisdomSchema}, {"hosts", hosts}}.dump(2) + "\n";
+  hosts.push_back(wisdom);
+  const std::string text = detail::WisdomText(hosts);
 
-  std::string tmp = path + ".XXXXXX";
+  std::string tmp = path + ".tmp-" + HostName() + "-" + std::to_string(getpid()) + "-XXXXXX";
   const int fd = mkstemp(tmp.data());
   if (fd < 0) throw std::runtime_error(Errno("create a temporary file beside", path));
+  bool closed = false;
   try {
     WriteAll(fd, text, tmp);
     if (fsync(fd) != 0) throw std::runtime_error(Errno("sync", tmp));
     if (fchmod(fd, 0644) != 0) throw std::runtime_error(Errno("set the mode of", tmp));
+    closed = true;
+    if (close(fd) != 0) throw std::runtime_error(Errno("write", tmp));
   } catch (...) {
-    close(fd);
+    if (!closed) close(fd);
     unlink(tmp.c_str());
     throw;
   }
-  close(fd);
   if (rename(tmp.c_str(), path.c_str()) != 0) {
     const std::string message = Errno("replace", path);
     unlink(tmp.c_str());
@@ -326,21 +570,9 @@ void SaveWisdom(const std::string& path, const HostWisdom& wisdom) {
 
 const HostWisdom* ActiveWisdom() {
   static const HostWisdom* active = [] {
-    const std::string path = WisdomPath();
-    auto* w = new HostWisdom;
-    std::string why, warning;
-    if (LoadWisdom(path, CurrentHostKey(), w, &why, &warning)) {
-      if (!warning.empty()) WarnOnce(warning);
-      return static_cast<const HostWisdom*>(w);
-    }
-    delete w;
     const char* strict = std::getenv("AMDAHL_WISDOM_STRICT");
-    if (strict != nullptr && std::strcmp(strict, "1") == 0) {
-      throw std::runtime_error("amdahl: wisdom " + path + ": " + why +
-                               " (AMDAHL_WISDOM_STRICT=1)");
-    }
-    WarnOnce("wisdom " + path + ": " + why + "; using defaults (run amdahl-tune)");
-    return static_cast<const HostWisdom*>(nullptr);
+    return detail::LoadWisdomFor(WisdomPath(), CurrentHostKey(),
+                                 strict != nullptr && std::strcmp(strict, "1") == 0);
   }();
   return active;
 }

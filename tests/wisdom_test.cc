@@ -4,11 +4,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #include "amdahl/config.h"
 #include "tests/test_util.h"
@@ -55,10 +57,7 @@ HostWisdom Sample(const std::string& model) {
 class WisdomFile : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("amdahl-wisdom-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = amdahl_test::FreshTestDir("wisdom");
     path_ = (dir_ / "sub" / "wisdom.json").string();
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -96,7 +95,9 @@ TEST_F(WisdomFile, RoundTrip) {
   EXPECT_STREQ("wisdom", got.loops[0].config.source);
   ASSERT_EQ(1u, got.gemm.size());
   EXPECT_EQ(384u, got.gemm[0].config.kc);
-  EXPECT_FALSE(fs::exists(path_ + ".XXXXXX"));
+  for (const auto& entry : fs::directory_iterator(fs::path(path_).parent_path())) {
+    EXPECT_EQ(std::string::npos, entry.path().string().find(".tmp-")) << entry.path();
+  }
 }
 
 TEST_F(WisdomFile, OtherHostsAreKept) {
@@ -116,6 +117,9 @@ TEST_F(WisdomFile, OtherHostsAreKept) {
 TEST_F(WisdomFile, MissesSayWhy) {
   HostWisdom got;
   std::string why;
+  EXPECT_FALSE(Load(CurrentHostKey(), &got, &why));
+  EXPECT_EQ("no file (folder " + fs::path(path_).parent_path().string() + " is missing)", why);
+  fs::create_directories(fs::path(path_).parent_path());
   EXPECT_FALSE(Load(CurrentHostKey(), &got, &why));
   EXPECT_EQ("no file", why);
 
@@ -145,7 +149,25 @@ TEST_F(WisdomFile, MissesSayWhy) {
   text.replace(at, 13, "\"grain\": 0");
   WriteText(text);
   EXPECT_FALSE(Load(Sample("cpu A").host, &got, &why));
-  EXPECT_EQ(0u, why.find("corrupt")) << why;
+  EXPECT_EQ("corrupt: grain = 0 is outside [1, 18446744073709551615]", why);
+  // Values a cast would wrap or make undefined are named, not converted.
+  for (const auto& [from, to, says] : std::vector<std::array<std::string, 3>>{
+           {"\"threads\": 2", "\"threads\": -2", "threads is negative"},
+           {"\"bucket\": 20", "\"bucket\": 1e300", "bucket is not an integer"},
+           {"\"kc\": 384", "\"kc\": 4000000000", "kc = 4000000000 is outside"},
+           {"\"kc\": 384", "\"kc\": 1048576", "mc/kc/nc make a packed block"},
+           {"\"memory_gbps\": 45", "\"memory_gbps\": -45", "memory_gbps is not a finite"},
+           {"\"dtype\": \"f64\"", "\"dtype\": 64", "dtype is not a string"},
+           {"\"loops\": [", "\"loops\": 7, \"old\": [", "loops is not an array"}}) {
+    SaveWisdom(path_, Sample("cpu A"));
+    text = ReadText();
+    const size_t where = text.find(from);
+    ASSERT_NE(std::string::npos, where) << from;
+    text.replace(where, from.size(), to);
+    WriteText(text);
+    EXPECT_FALSE(Load(Sample("cpu A").host, &got, &why)) << to;
+    EXPECT_NE(std::string::npos, why.find(says)) << to << ": " << why;
+  }
 }
 
 TEST_F(WisdomFile, OtherLibraryVersionOnlyWarns) {

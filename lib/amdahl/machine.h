@@ -17,7 +17,8 @@ AMDAHL_API std::string ActiveTarget();
 
 // Measures the floating-point peak in GFLOPS of `threads` cores (0: all
 // usable), for dtype f32 or f64, running FMA loops for about `seconds`; the
-// best of a few repeats.
+// best of a few repeats. Throws amdahl::Error for another dtype or seconds
+// outside (0, 3600].
 AMDAHL_API double MeasureFmaPeakGflops(DType dtype, size_t threads, double seconds);
 
 }  // namespace amdahl

@@ -77,17 +77,27 @@ AMDAHL_API int GemmBucket(size_t m, size_t n, size_t k);
 AMDAHL_API std::string WisdomPath();
 
 // Reads `path` and finds `host` in it. Returns false on a miss and says why
-// in *why ("no file", "corrupt: ...", "schema 0, expected 1", "no entry for
-// this host"); *warning gets non-fatal news (another library version).
+// in *why ("no file", "no file (folder ... is missing)", "cannot read:
+// Permission denied", "corrupt: ...", "schema 0, expected 1", "no entry for
+// this host"); *warning (may be null) gets non-fatal news (another library
+// version). Files over 16 MiB are refused unread. Null out or why: Error.
 AMDAHL_API bool LoadWisdom(const std::string& path, const HostKey& host,
                            HostWisdom* out, std::string* why,
                            std::string* warning);
 
 // Stores `wisdom` in `path`, replacing the entry of its host and keeping the
-// others; creates the folder if needed. Throws std::runtime_error naming the
-// path and the reason when the file cannot be written (read-only folder,
-// full disk).
+// others; creates the folder if needed. The file is replaced atomically (a
+// saver killed at any moment leaves the old file whole); a symbolic link is
+// followed; a target that is not a regular file (a device) is written in
+// place. Throws amdahl::Error for an empty path or wisdom that would not load
+// again (a zero thread count, say), before writing anything, and
+// std::runtime_error naming the path and the reason when the file cannot be
+// written (read-only folder, full disk).
 AMDAHL_API void SaveWisdom(const std::string& path, const HostWisdom& wisdom);
+
+// Throws what SaveWisdom would if `path` cannot be written, without changing
+// it (creates missing folders). For tools that measure before they save.
+AMDAHL_API void CheckWisdomWritable(const std::string& path);
 
 // Returns the hosts stored in `path` (empty on a miss).
 AMDAHL_API std::vector<HostWisdom> LoadAllWisdom(const std::string& path);
@@ -95,6 +105,22 @@ AMDAHL_API std::vector<HostWisdom> LoadAllWisdom(const std::string& path);
 // The wisdom the library runs with: loaded from WisdomPath() on first use,
 // null on a miss (after one warning, or an exception in strict mode).
 AMDAHL_API const HostWisdom* ActiveWisdom();
+
+namespace detail {
+
+// The parser under LoadWisdom, on text (the fuzzer's entry point).
+AMDAHL_API bool ParseWisdom(const std::string& text, const HostKey& host,
+                            HostWisdom* out, std::string* why);
+// Every well-formed host entry of the text; damaged ones are skipped.
+AMDAHL_API std::vector<HostWisdom> ParseAllWisdom(const std::string& text);
+// The file text SaveWisdom writes for these hosts.
+AMDAHL_API std::string WisdomText(const std::vector<HostWisdom>& hosts);
+// ActiveWisdom's decision for a path: the host's wisdom (owned by the
+// caller), or null after one warning, or std::runtime_error when strict.
+AMDAHL_API const HostWisdom* LoadWisdomFor(const std::string& path,
+                                           const HostKey& host, bool strict);
+
+}  // namespace detail
 
 }  // namespace amdahl
 
