@@ -3,9 +3,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include "hwy/targets.h"
 
@@ -32,6 +35,16 @@ ChildResult RunSelf(const std::string& prefix, const std::string& test) {
 bool IsChild() {
   const char* v = std::getenv("AMDAHL_TEST_CHILD");
   return v != nullptr && v[0] == '1';
+}
+
+std::string FreshTestDir(const std::string& tag) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() /
+                       ("amdahl-" + tag + "-" + std::to_string(getpid()) + "-" +
+                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir.string();
 }
 
 void ForEachTarget(const std::function<void(const char*)>& f) {

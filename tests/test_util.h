@@ -24,6 +24,9 @@ ChildResult RunSelf(const std::string& prefix, const std::string& test);
 
 bool IsChild();
 
+// A fresh, empty folder for the running test: <tmp>/amdahl-<tag>-<pid>-<test>.
+std::string FreshTestDir(const std::string& tag);
+
 // Sizes around every lane count of the x86 targets (2..16 lanes): 0, 1, 2,
 // 3, 7, 31, N - 1, N + 1, 4N/3, 256N - 1, plus `extra`.
 inline std::vector<size_t> LaneSizes(std::vector<size_t> extra) {
