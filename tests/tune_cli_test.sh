@@ -48,32 +48,23 @@ grep -q 'No space left on device' "$work/err.txt" || { cat "$work/err.txt"; exit
 [ -c /dev/full ] || { echo "/dev/full was replaced"; exit 1; }
 
 # A read-only folder: a clear error at once, before any measurement (root
-# ignores modes, so root runs the tool as nobody).
-as_user=()
-if [ "$(id -u)" -eq 0 ]; then
-  command -v setpriv >/dev/null && as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-fi
-if [ "$(id -u)" -ne 0 ] || [ ${#as_user[@]} -gt 0 ]; then
+# runs the tool without the capabilities that override file modes).
+bound=()
+[ "$(id -u)" -eq 0 ] && bound=(setpriv --inh-caps=-dac_override,-dac_read_search
+                               --bounding-set=-dac_override,-dac_read_search)
+if [ ${#bound[@]} -eq 0 ] || "${bound[@]}" true 2>/dev/null; then
   mkdir -p "$work/ro"
-  chmod 755 "$work"
   chmod 555 "$work/ro"
   start=$(date +%s)
-  if "${as_user[@]}" "$tune" --kernels sum --dtypes f32 --budget 20 --out "$work/ro/w.json" \
+  if "${bound[@]}" "$tune" --kernels sum --dtypes f32 --budget 20 --out "$work/ro/w.json" \
       >/dev/null 2>"$work/err.txt"; then
     echo "wrote into a read-only folder?"; exit 1
   fi
   grep -q "$work/ro.*Permission denied" "$work/err.txt" || { cat "$work/err.txt"; exit 1; }
   [ $(( $(date +%s) - start )) -lt 10 ] || { echo "the error came after the tune"; exit 1; }
+else
+  echo "tune_cli: read-only folder not tried (root, and setpriv cannot drop CAP_DAC_OVERRIDE)"
 fi
-
-for bad in "--budget -1" "--effort lazy" "--kernels fft" "--dtypes f16" "--frobnicate"; do
-  if "$tune" $bad >/dev/null 2>"$work/err.txt"; then echo "accepted: $bad"; exit 1; fi
-  grep -q 'amdahl-tune:' "$work/err.txt" || { echo "no message for: $bad"; exit 1; }
-done
-if "$tune" --budget 2 --kernels sum --dtypes f32 --out /proc/amdahl-no/w.json >/dev/null 2>"$work/err.txt"; then
-  echo "wrote under /proc?"; exit 1
-fi
-grep -q '/proc/amdahl-no' "$work/err.txt" || { cat "$work/err.txt"; exit 1; }
 
 AMDAHL_TEST_CHILD=1 AMDAHL_WISDOM="$out" "$wisdom_test" \
   --gtest_filter=WisdomLibrary.ChildSeesWhatTheToolWrote
