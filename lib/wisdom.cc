@@ -192,7 +192,9 @@ std::string Folder(const std::string& path) {
 
 // Reads the whole file. Returns false with *why: what is wrong, in words.
 bool ReadText(const std::string& path, std::string* text, std::string* why) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO at the path must not hang the program (it is refused
+  // below, like any file that is not a regular one).
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     const int err = errno;
     struct stat st;
@@ -205,10 +207,10 @@ bool ReadText(const std::string& path, std::string* text, std::string* why) {
     }
     return false;
   }
-  struct stat st;
-  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+  struct stat st = {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     close(fd);
-    *why = "is a folder, not a file";
+    *why = S_ISDIR(st.st_mode) ? "is a folder, not a file" : "is not a regular file";
     return false;
   }
   text->clear();
@@ -480,7 +482,7 @@ void CheckWisdomWritable(const std::string& path_in) {
       throw std::runtime_error("amdahl: cannot write wisdom to " + path + ": it is a folder");
     }
     if (!S_ISREG(st.st_mode)) {
-      const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+      const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NONBLOCK);
       if (fd < 0) throw std::runtime_error(Errno("open", path));
       close(fd);
       return;

@@ -269,6 +269,19 @@ TEST_F(Faults, MissingOrUnreadableWisdomRunsOnDefaults) {
   EXPECT_NE(std::string::npos, r.output.find("cannot read: Permission denied")) << r.output;
 }
 
+TEST_F(Faults, PipeOrDeviceAsWisdomIsRefusedUnread) {
+  // A FIFO nobody writes to must not hang the program; /dev/zero must not
+  // be read forever.
+  const std::string fifo = (dir_ / "wisdom.fifo").string();
+  ASSERT_EQ(0, mkfifo(fifo.c_str(), 0600));
+  for (const std::string& path : {fifo, std::string("/dev/zero")}) {
+    HostWisdom got;
+    std::string why;
+    EXPECT_FALSE(LoadWisdom(path, CurrentHostKey(), &got, &why, nullptr)) << path;
+    EXPECT_EQ("is not a regular file", why) << path;
+  }
+}
+
 TEST(FaultsChild, RunsOnDefaults) {
   if (!amdahl_test::IsChild()) GTEST_SKIP() << "runs as a child process";
   EXPECT_STREQ("defaults", GetLoopConfig(Kernel::kScale, DType::kF32, 1 << 20).source);
