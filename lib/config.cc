@@ -92,7 +92,6 @@ size_t RoundGrain(size_t elements) {
 
 namespace {
 
-
 LoopConfig DefaultLoopConfig(Kernel kernel, DType dtype) {
   const Topology& topo = GetTopology();
   const size_t bpe = BytesPerElement(kernel, dtype);
