@@ -307,6 +307,22 @@ std::string HostName() {
   return name;
 }
 
+// mkstemp's template for a temporary file of this process beside `path`.
+std::string TempTemplate(const std::string& path) {
+  return path + ".tmp-" + HostName() + "-" + std::to_string(getpid()) + "-XXXXXX";
+}
+
+// What a save finds at its (symlink-resolved) target. A folder is an error.
+enum class Target { kRegularOrNone, kOther };
+Target ClassifyTarget(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return Target::kRegularOrNone;
+  if (S_ISDIR(st.st_mode)) {
+    throw std::runtime_error("amdahl: cannot write wisdom to " + path + ": it is a folder");
+  }
+  return Target::kOther;
+}
+
 void RemoveStaleTemps(const std::string& dir, const std::string& base) {
   const std::string prefix = base + ".tmp-" + HostName() + "-";
   DIR* d = opendir(dir.c_str());
@@ -476,21 +492,15 @@ std::vector<HostWisdom> LoadAllWisdom(const std::string& path) {
 void CheckWisdomWritable(const std::string& path_in) {
   if (path_in.empty()) throw Error("amdahl::CheckWisdomWritable: path is empty");
   const std::string path = SaveTarget(path_in);
-  struct stat st;
-  if (stat(path.c_str(), &st) == 0) {
-    if (S_ISDIR(st.st_mode)) {
-      throw std::runtime_error("amdahl: cannot write wisdom to " + path + ": it is a folder");
-    }
-    if (!S_ISREG(st.st_mode)) {
-      const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NONBLOCK);
-      if (fd < 0) throw std::runtime_error(Errno("open", path));
-      close(fd);
-      return;
-    }
+  if (ClassifyTarget(path) == Target::kOther) {
+    const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) throw std::runtime_error(Errno("open", path));
+    close(fd);
+    return;
   }
   const std::string dir = Folder(path);
   MakeDirs(dir);
-  std::string probe = path + ".tmp-" + HostName() + "-" + std::to_string(getpid()) + "-XXXXXX";
+  std::string probe = TempTemplate(path);
   const int fd = mkstemp(probe.data());
   if (fd < 0) throw std::runtime_error(Errno("create a file in", dir));
   close(fd);
@@ -506,11 +516,7 @@ void SaveWisdom(const std::string& path_in, const HostWisdom& wisdom) {
     throw Error(std::string("amdahl::SaveWisdom: wisdom: ") + e.what());
   }
   const std::string path = SaveTarget(path_in);
-  struct stat st;
-  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    throw std::runtime_error("amdahl: cannot write wisdom to " + path + ": it is a folder");
-  }
-  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+  if (ClassifyTarget(path) == Target::kOther) {
     WriteInPlace(path, detail::WisdomText({wisdom}));
     return;
   }
@@ -542,7 +548,7 @@ void SaveWisdom(const std::string& path_in, const HostWisdom& wisdom) {
   hosts.push_back(wisdom);
   const std::string text = detail::WisdomText(hosts);
 
-  std::string tmp = path + ".tmp-" + HostName() + "-" + std::to_string(getpid()) + "-XXXXXX";
+  std::string tmp = TempTemplate(path);
   const int fd = mkstemp(tmp.data());
   if (fd < 0) throw std::runtime_error(Errno("create a temporary file beside", path));
   bool closed = false;

@@ -60,8 +60,7 @@ void ExpectRejected(const Arena<T>& arena, F call, std::vector<std::string> need
 
 template <typename T>
 class BadInput : public ::testing::Test {};
-using Types = ::testing::Types<float, double, int32_t, int64_t>;
-TYPED_TEST_SUITE(BadInput, Types, amdahl_test::DTypeNames);
+TYPED_TEST_SUITE(BadInput, amdahl_test::AllDTypes, amdahl_test::DTypeNames);
 
 TYPED_TEST(BadInput, Elementwise) {
   using T = TypeParam;

@@ -89,8 +89,7 @@ void ExpectSameBits(const std::vector<T>& want, const T* got, size_t n,
 
 template <typename T>
 class ElementwiseTest : public ::testing::Test {};
-using Types = ::testing::Types<float, double, int32_t, int64_t>;
-TYPED_TEST_SUITE(ElementwiseTest, Types, amdahl_test::DTypeNames);
+TYPED_TEST_SUITE(ElementwiseTest, amdahl_test::AllDTypes, amdahl_test::DTypeNames);
 
 TYPED_TEST(ElementwiseTest, MatchesReferenceOnEveryTargetSizeAndOffset) {
   using T = TypeParam;

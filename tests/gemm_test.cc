@@ -161,8 +161,7 @@ bool Check(const Case& c, std::mt19937_64& rng, const std::string& where) {
 
 template <typename T>
 class GemmTest : public ::testing::Test {};
-using Types = ::testing::Types<float, double, int32_t, int64_t>;
-TYPED_TEST_SUITE(GemmTest, Types, amdahl_test::DTypeNames);
+TYPED_TEST_SUITE(GemmTest, amdahl_test::AllDTypes, amdahl_test::DTypeNames);
 
 // Every shape in {0, 1, 2, 3, 7, 31, lanes +- 1, 64, 257}^3 is too many for
 // every combination of the rest; each shape is paired with a rotating choice

@@ -36,8 +36,7 @@ double BoundFactor(size_t n, size_t min_lanes) {
 
 template <typename T>
 class ReduceTest : public ::testing::Test {};
-using Types = ::testing::Types<float, double, int32_t, int64_t>;
-TYPED_TEST_SUITE(ReduceTest, Types, amdahl_test::DTypeNames);
+TYPED_TEST_SUITE(ReduceTest, amdahl_test::AllDTypes, amdahl_test::DTypeNames);
 
 TYPED_TEST(ReduceTest, MatchesReferenceWithinTheBound) {
   using T = TypeParam;

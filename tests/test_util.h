@@ -3,6 +3,8 @@
 #ifndef AMDAHL_TESTS_TEST_UTIL_H_
 #define AMDAHL_TESTS_TEST_UTIL_H_
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <functional>
 #include <random>
@@ -55,6 +57,9 @@ std::vector<T> RandomVector(size_t n, uint32_t seed) {
   }
   return v;
 }
+
+// The element types of typed tests (the library's four dtypes).
+using AllDTypes = ::testing::Types<float, double, int32_t, int64_t>;
 
 // Names typed tests by element type: f32, f64, i32, i64.
 struct DTypeNames {
