@@ -5,15 +5,23 @@
 #include "amdahl/error.h"
 
 namespace amdahl {
+namespace {
+
+// "1 element", "3 elements".
+std::string Elements(size_t count) {
+  return std::to_string(count) + (count == 1 ? " element" : " elements");
+}
+
+}  // namespace
 
 void ThrowNull(const char* fn, const char* arg, size_t count) {
   throw Error(std::string("amdahl::") + fn + ": " + arg + " is null with " +
-              std::to_string(count) + " elements to access");
+              Elements(count) + " to access");
 }
 
 void ThrowTooLarge(const char* fn, const char* arg, size_t count) {
   throw Error(std::string("amdahl::") + fn + ": " + arg + " = " +
-              std::to_string(count) + " elements is too large (size overflows)");
+              Elements(count) + " is too large (size overflows)");
 }
 
 void ThrowOverlap(const char* fn, const char* out_name, const void* out,
@@ -22,8 +30,8 @@ void ThrowOverlap(const char* fn, const char* out_name, const void* out,
                            reinterpret_cast<long long>(in)) /
                           static_cast<long long>(elem_size);
   throw Error(std::string("amdahl::") + fn + ": " + out_name + " overlaps " +
-              in_name + " shifted by " + std::to_string(shift) +
-              " elements; it must be the same array or disjoint");
+              in_name + " shifted by " + Elements(static_cast<size_t>(shift < 0 ? -shift : shift)) +
+              (shift < 0 ? " back" : "") + "; it must be the same array or disjoint");
 }
 
 void ThrowNotOneOf(const char* fn, const char* arg, long long value, const char* what) {

@@ -3,10 +3,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
+#include <string>
 
 #include "amdahl/pool.h"
 #include "amdahl/topology.h"
 #include "amdahl/wisdom.h"
+#include "amdahl/error.h"
 #include "lib/check.h"
 #include "lib/ops/gemm.h"
 
@@ -116,29 +119,42 @@ LoopConfig DefaultLoopConfig(Kernel kernel, DType dtype) {
 
 constexpr int kNumBuckets = 64;
 
-// Defaults per kernel and type, and the wisdom's entries per size bucket.
+// Defaults per kernel and type, and one wisdom's entries per size bucket.
 struct LoopTable {
+  const HostWisdom* wisdom;  // what the table was built from (may be null)
   LoopConfig defaults[kNumKernels][kNumDTypes];
   const LoopConfig* tuned[kNumKernels][kNumDTypes][kNumBuckets] = {};
-  LoopTable() {
+  explicit LoopTable(const HostWisdom* w) : wisdom(w) {
     for (int k = 0; k < kNumKernels; ++k) {
       for (int t = 0; t < kNumDTypes; ++t) {
         defaults[k][t] = DefaultLoopConfig(static_cast<Kernel>(k), static_cast<DType>(t));
       }
     }
-    if (const HostWisdom* w = ActiveWisdom()) {
-      for (const LoopWisdom& e : w->loops) {
-        if (e.bucket < 0 || e.bucket >= kNumBuckets) continue;
-        tuned[static_cast<size_t>(e.kernel)][static_cast<size_t>(e.dtype)][e.bucket] =
-            &e.config;
-      }
+    if (w == nullptr) return;
+    for (const LoopWisdom& e : w->loops) {
+      if (e.bucket < 0 || e.bucket >= kNumBuckets) continue;
+      tuned[static_cast<size_t>(e.kernel)][static_cast<size_t>(e.dtype)][e.bucket] =
+          &e.config;
     }
   }
 };
 
+// The table of the active wisdom, rebuilt when ReloadWisdom() switched it.
+// Tables are never freed: a kernel on another thread may still read the
+// last one (they are small, and a reload is rare).
 const LoopTable& GetLoopTable() {
-  static const LoopTable* table = new LoopTable();
-  return *table;
+  static std::atomic<const LoopTable*> table{nullptr};
+  static std::mutex mu;
+  const HostWisdom* w = ActiveWisdom();
+  const LoopTable* t = table.load(std::memory_order_acquire);
+  if (t != nullptr && t->wisdom == w) return *t;
+  std::lock_guard<std::mutex> lock(mu);
+  t = table.load(std::memory_order_relaxed);
+  if (t == nullptr || t->wisdom != w) {
+    t = new LoopTable(w);
+    table.store(t, std::memory_order_release);
+  }
+  return *t;
 }
 
 }  // namespace
@@ -153,10 +169,24 @@ std::atomic<const GemmConfig*> g_gemm_override[kNumDTypes] = {};
 namespace detail {
 
 void SetLoopOverride(Kernel kernel, DType dtype, const LoopConfig* config) {
+  CheckEnum("detail::SetLoopOverride", "kernel", kernel, kNumKernels, "Kernel");
+  CheckEnum("detail::SetLoopOverride", "dtype", dtype, kNumDTypes, "DType");
+  if (config != nullptr && (config->threads == 0 || config->grain == 0)) {
+    throw Error("amdahl::detail::SetLoopOverride: config: threads = " +
+                std::to_string(config->threads) + ", grain = " +
+                std::to_string(config->grain) + " (both must be at least 1)");
+  }
   g_loop_override[static_cast<size_t>(kernel)][static_cast<size_t>(dtype)].store(config);
 }
 
 void SetGemmOverride(DType dtype, const GemmConfig* config) {
+  CheckEnum("detail::SetGemmOverride", "dtype", dtype, kNumDTypes, "DType");
+  if (config != nullptr) {
+    const std::string problem = GemmConfigProblem(*config);
+    if (!problem.empty()) {
+      throw Error("amdahl::detail::SetGemmOverride: config: " + problem);
+    }
+  }
   g_gemm_override[static_cast<size_t>(dtype)].store(config);
 }
 
@@ -228,7 +258,9 @@ GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
   const size_t l3_share = topo.l3_bytes.value != 0
                               ? topo.l3_bytes.value / topo.cores_per_l3.value
                               : topo.l2_bytes.value;
-  c.mc = std::min<size_t>(RoundDown(l3_share / 2 / (c.kc * s), c.mr), 4096);
+  // Whole tiles: capped at 4096 rows, then rounded down to a multiple of mr
+  // (4096 is not one of mr = 6).
+  c.mc = RoundDown(std::min<size_t>(l3_share / 2 / (c.kc * s), 4096), c.mr);
   // At least ~2 MFLOP per thread: a fork-join costs about a microsecond.
   const double flops = 2.0 * static_cast<double>(m) * static_cast<double>(n) *
                        static_cast<double>(k);
@@ -247,22 +279,58 @@ GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
   }
   GemmConfig c = DefaultGemmConfig(dtype, m, n, k);
   // Measured blocks for this size, if the tuner ran here with the same tile.
+  // The loader refused entries that are not whole tiles of their own mr x nr;
+  // checking the result again against this target's vector length costs
+  // nothing next to a GEMM and keeps a bad entry from ever reaching packing.
   if (const HostWisdom* w = ActiveWisdom()) {
     const int bucket = GemmBucket(m, n, k);
     for (const GemmWisdom& e : w->gemm) {
-      if (e.dtype != dtype || e.bucket != bucket || e.config.mr != c.mr ||
-          e.config.nr != c.nr) {
-        continue;
-      }
-      c.mc = std::max(e.config.mc, c.mr);
-      c.kc = e.config.kc;
-      c.nc = std::max(e.config.nc, c.nr);
-      c.threads = std::min(e.config.threads, NumThreads());
-      c.source = "wisdom";
-      break;
+      if (e.dtype == dtype && e.bucket == bucket) return ApplyGemmWisdom(c, e);
     }
   }
   return c;
+}
+
+GemmConfig ApplyGemmWisdom(const GemmConfig& defaults, const GemmWisdom& e) {
+  // The loader refused entries that are not whole tiles of their own mr x
+  // nr; an entry of another tile (another target) does not apply, and the
+  // result is checked against this target's vector length too, so that a
+  // bad entry never reaches the packing.
+  if (e.config.mr != defaults.mr || e.config.nr != defaults.nr) return defaults;
+  GemmConfig tuned = defaults;
+  tuned.mc = e.config.mc;
+  tuned.kc = e.config.kc;
+  tuned.nc = e.config.nc;
+  tuned.threads = std::min(e.config.threads, NumThreads());
+  tuned.source = e.config.source;
+  return GemmConfigProblem(tuned).empty() ? tuned : defaults;
+}
+
+std::string GemmConfigProblem(const GemmConfig& c) {
+  auto say = [](const char* what, size_t v, const std::string& rule) {
+    return std::string(what) + " = " + std::to_string(v) + " " + rule;
+  };
+  if (c.mr == 0 || c.nr == 0 || c.lanes == 0) {
+    return "mr, nr and lanes must be at least 1 (mr = " + std::to_string(c.mr) +
+           ", nr = " + std::to_string(c.nr) + ", lanes = " + std::to_string(c.lanes) + ")";
+  }
+  if (c.nr % c.lanes != 0) {
+    return say("nr", c.nr, "is not a multiple of lanes = " + std::to_string(c.lanes));
+  }
+  if (c.mc < c.mr || c.mc % c.mr != 0) {
+    return say("mc", c.mc, "is not a positive multiple of mr = " + std::to_string(c.mr));
+  }
+  if (c.nc < c.nr || c.nc % c.nr != 0) {
+    return say("nc", c.nc, "is not a positive multiple of nr = " + std::to_string(c.nr));
+  }
+  if (c.kc == 0) return say("kc", c.kc, "must be at least 1");
+  constexpr size_t kMaxBlockElements = size_t{1} << 26;
+  if (c.mc > kMaxBlockElements / c.kc || c.nc > kMaxBlockElements / c.kc) {
+    return "mc/kc/nc = " + std::to_string(c.mc) + "/" + std::to_string(c.kc) + "/" +
+           std::to_string(c.nc) + " make a packed block larger than 2^26 elements";
+  }
+  if (c.threads == 0) return say("threads", c.threads, "must be at least 1");
+  return "";
 }
 
 }  // namespace amdahl

@@ -128,8 +128,10 @@ void GemmBlocked(const GemmConfig& cfg, size_t i0, size_t m, size_t j0,
   // transpose into mr-row slivers) costs as much as the multiply for small
   // products and saves nothing measurable for mid-sized ones.
   const bool a_in_place = !a.trans && m * k * sizeof(T) <= cfg.a_in_place_max_bytes;
-  const size_t mc_max = std::min(cfg.mc, (m + cfg.mr - 1) / cfg.mr * cfg.mr);
-  const size_t nc_max = std::min(cfg.nc, (n + cfg.nr - 1) / cfg.nr * cfg.nr);
+  // Packing writes whole slivers: room for ceil(rows / mr) of them.
+  auto whole = [](size_t x, size_t tile) { return (x + tile - 1) / tile * tile; };
+  const size_t mc_max = whole(std::min(cfg.mc, m), cfg.mr);
+  const size_t nc_max = whole(std::min(cfg.nc, n), cfg.nr);
   const size_t kc_max = std::min(cfg.kc, k);
   T* pa = static_cast<T*>(t_pack_a.Get(mc_max * kc_max * sizeof(T)));
   T* pb = static_cast<T*>(t_pack_b.Get(nc_max * kc_max * sizeof(T)));
@@ -233,6 +235,8 @@ struct Names {
   const char* lda;
   const char* b;
   const char* ldb;
+  // What a leading dimension must cover, in the caller's layout.
+  const char* ld_covers;
 };
 
 template <typename T>
@@ -243,12 +247,12 @@ void GemmRowMajor(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
   // Stored shapes (row-major): A is m x k, or k x m when transposed.
   const size_t a_rows = ta ? k : m, a_cols = ta ? m : k;
   const size_t b_rows = tb ? n : k, b_cols = tb ? k : n;
-  auto need = [](const char* name, size_t value, size_t at_least) {
+  auto need = [&names](const char* name, size_t value, size_t at_least) {
     if (value < std::max<size_t>(at_least, 1)) {
       throw Error(std::string("amdahl::Gemm: ") + name + " = " +
                   std::to_string(value) + " is less than " +
-                  std::to_string(std::max<size_t>(at_least, 1)) +
-                  ", the columns of the stored matrix");
+                  std::to_string(std::max<size_t>(at_least, 1)) + ", the " +
+                  names.ld_covers);
     }
   };
   need(names.lda, lda, a_cols);
@@ -294,6 +298,18 @@ void GemmRowMajor(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
   }
 
   const GemmConfig cfg = GetGemmConfig(DTypeOf<T>(), m, n, k);
+  // Every source of a configuration is checked where it is made; this is the
+  // last line before packing (an override set for another target, say).
+  const ops::GemmTile tile = ops::GemmTileOf(static_cast<const T*>(nullptr));
+  if (cfg.mr != tile.mr || cfg.nr != tile.nr || cfg.lanes != tile.lanes) {
+    throw Error("amdahl::Gemm: the configuration's tile " + std::to_string(cfg.mr) +
+                " x " + std::to_string(cfg.nr) + " (" + std::to_string(cfg.lanes) +
+                " lanes) is not this target's " + std::to_string(tile.mr) + " x " +
+                std::to_string(tile.nr) + " (" + std::to_string(tile.lanes) + " lanes)");
+  }
+  if (const std::string problem = GemmConfigProblem(cfg); !problem.empty()) {
+    throw Error("amdahl::Gemm: configuration (" + std::string(cfg.source) + "): " + problem);
+  }
   const Operand<T> op_a{a, lda, ta};
   const Operand<T> op_b{b, ldb, tb};
   size_t tm = 1, tn = 1;
@@ -324,10 +340,10 @@ void GemmImpl(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
     // Column-major C = op(A) op(B) is row-major C^T = op(B)^T op(A)^T: the
     // same buffers with A and B swapped.
     GemmRowMajor(trans_b, trans_a, n, m, k, alpha, b, ldb, a, lda, beta, c,
-                 ldc, Names{"b", "ldb", "a", "lda"});
+                 ldc, Names{"b", "ldb", "a", "lda", "rows of the stored column-major matrix"});
   } else {
     GemmRowMajor(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c,
-                 ldc, Names{"a", "lda", "b", "ldb"});
+                 ldc, Names{"a", "lda", "b", "ldb", "columns of the stored row-major matrix"});
   }
 }
 

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -11,11 +13,44 @@
 #include "amdahl/pool.h"
 #include "amdahl/topology.h"
 #include "hwy/targets.h"
+#include "lib/log.h"
 #include "lib/ops/peak.h"
+#include "lib/target.h"
 
 namespace amdahl {
 
+int64_t TargetByName(const std::string& name, std::string* known) {
+  auto upper = [](std::string s) {
+    for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return s;
+  };
+  if (known) known->clear();
+  for (const int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    if (upper(hwy::TargetName(target)) == upper(name)) return target;
+    if (known) *known += (known->empty() ? "" : ", ") + std::string(hwy::TargetName(target));
+  }
+  return 0;
+}
+
+void ApplyTargetFromEnv() {
+  static const bool applied = [] {
+    const char* name = std::getenv("AMDAHL_TARGET");
+    if (name == nullptr || name[0] == '\0') return false;
+    std::string known;
+    const int64_t target = TargetByName(name, &known);
+    if (target == 0) {
+      WarnOnce(std::string("AMDAHL_TARGET=") + name + " is not a target of this CPU and build (" +
+               known + "); using the best of them");
+      return false;
+    }
+    hwy::SetSupportedTargetsForTest(target);
+    return true;
+  }();
+  (void)applied;
+}
+
 std::string ActiveTarget() {
+  ApplyTargetFromEnv();
   // The best target this CPU supports among those compiled in (listed best
   // first) is the one HWY_DYNAMIC_DISPATCH picks.
   const std::vector<int64_t> targets = hwy::SupportedAndGeneratedTargets();

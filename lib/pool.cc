@@ -2,6 +2,12 @@
 //
 // A call publishes the job (function, range, grain) in the pool, then bumps
 // the `start` word of each participating worker, each on its own cache line.
+// Each worker has its own epoch sequence: a call adds one to the `start` of
+// the workers it uses, and the caller waits for the worker's `done` to reach
+// that value. A worker's `start` therefore never returns to the value the
+// worker last saw, even when the 32-bit counter wraps (a shared counter
+// could, after 2^32 calls, hand a worker that sat out the value it saw last,
+// and the worker would skip its chunks).
 // Workers spin on their word for a short while and then sleep on it with a
 // futex; the caller wakes only those that said they sleep. Chunks are claimed
 // with one shared atomic counter. Each worker acknowledges in its own `done`
@@ -78,6 +84,18 @@ class Pool {
     return num_workers_.load(std::memory_order_acquire);
   }
 
+  // Sets every worker's epoch counter (for the wrap test). Only before any
+  // worker exists: a running worker keeps its last epoch in a local.
+  bool SetEpochs(uint32_t epoch) {
+    std::lock_guard<std::mutex> lock(call_mu_);
+    if (num_workers_.load(std::memory_order_relaxed) != 0) return false;
+    for (size_t i = 0; i < MaxWorkers(); ++i) {
+      slots_[i].start.store(epoch, std::memory_order_relaxed);
+      slots_[i].done.store(epoch, std::memory_order_relaxed);
+    }
+    return true;
+  }
+
   // Returns false if another caller holds the workers.
   bool Run(size_t begin, size_t num_chunks, size_t grain, size_t end,
            size_t threads, bool pinned_chunks, detail::ChunkFn fn,
@@ -97,9 +115,11 @@ class Pool {
     next_.store(0, std::memory_order_relaxed);
     failed_.store(false, std::memory_order_relaxed);
     error_ = nullptr;
-    const uint32_t epoch = ++epoch_;
     for (size_t i = 0; i < workers; ++i) {
       WorkerSlot& s = slots_[i];
+      // Only this caller (holding call_mu_) writes `start`; the worker
+      // finished the previous epoch, so `done` equals it.
+      const uint32_t epoch = s.start.load(std::memory_order_relaxed) + 1;
       s.start.store(epoch, std::memory_order_seq_cst);
       if (s.sleeping.load(std::memory_order_seq_cst) != 0) {
         Futex(&s.start, FUTEX_WAKE_PRIVATE, 1);
@@ -109,7 +129,7 @@ class Pool {
     RunChunks(0);
     t_in_task = false;
     for (size_t i = 0; i < workers; ++i) {
-      WaitDone(slots_[i], epoch);
+      WaitDone(slots_[i], slots_[i].start.load(std::memory_order_relaxed));
     }
     if (failed_.load(std::memory_order_acquire)) {
       std::exception_ptr e = error_;
@@ -145,7 +165,7 @@ class Pool {
         return;
       }
       const size_t b = begin_ + i * grain_;
-      const size_t e = std::min(end_, b + grain_);
+      const size_t e = b + std::min(grain_, end_ - b);  // no wrap near SIZE_MAX
       try {
         fn_(ctx_, b, e);
       } catch (...) {
@@ -250,7 +270,6 @@ class Pool {
   std::unique_ptr<WorkerSlot[]> slots_;
   std::atomic<size_t> num_workers_{0};
   bool spawn_failed_ = false;
-  uint32_t epoch_ = 0;
   std::mutex call_mu_;
 
   // The job, written by the caller before it bumps the workers' epochs.
@@ -372,11 +391,15 @@ void ParallelRun(size_t begin, size_t end, size_t grain, size_t max_threads,
     return;
   }
   // Serial: one thread, nested, the workers busy with another caller, or no
-  // worker could be started. Same chunks, same order.
-  for (size_t b = begin; b < end; b += grain) {
-    fn(ctx, b, std::min(end, b + grain));
+  // worker could be started. Same chunks, same order; counted in chunks, so
+  // that a range ending near SIZE_MAX cannot wrap.
+  for (size_t i = 0; i < num_chunks; ++i) {
+    const size_t b = begin + i * grain;
+    fn(ctx, b, b + std::min(grain, end - b));
   }
 }
+
+bool SetPoolEpochsForTesting(uint32_t epoch) { return GetPool().SetEpochs(epoch); }
 
 }  // namespace detail
 

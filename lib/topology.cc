@@ -10,6 +10,8 @@
 #include <map>
 #include <sstream>
 
+#include "lib/target.h"
+
 namespace amdahl {
 namespace {
 
@@ -278,7 +280,8 @@ Topology DetectTopology() {
 }
 
 const Topology& GetTopology() {
-  static const Topology* topo = new Topology(DetectTopology());
+  // The dispatch target is chosen before any kernel asks for a configuration.
+  static const Topology* topo = (ApplyTargetFromEnv(), new Topology(DetectTopology()));
   return *topo;
 }
 

@@ -8,11 +8,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <cstdint>
+#include <ctime>
+#include <mutex>
 #include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -79,6 +82,14 @@ std::string Text(const json& j, const char* key) {
   return v.get<std::string>();
 }
 
+// An optional boolean, false when absent.
+bool Flag(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end()) return false;
+  if (!it->is_boolean()) Bad(key, "is not true or false");
+  return it->get<bool>();
+}
+
 const json& Array(const json& j, const char* key) {
   const json& v = Field(j, key);
   if (!v.is_array()) Bad(key, "is not an array");
@@ -113,6 +124,7 @@ json WisdomToJson(const HostWisdom& w) {
                      {"serial_cutoff", l.config.serial_cutoff},
                      {"grain", l.config.grain}, {"stream_min", l.config.stream_min},
                      {"gbps", l.gbps}});
+    if (l.interpolated) loops.back()["interpolated"] = true;
   }
   json gemm = json::array();
   for (const GemmWisdom& g : w.gemm) {
@@ -120,6 +132,7 @@ json WisdomToJson(const HostWisdom& w) {
                     {"mr", g.config.mr}, {"nr", g.config.nr}, {"mc", g.config.mc},
                     {"kc", g.config.kc}, {"nc", g.config.nc},
                     {"threads", g.config.threads}, {"gflops", g.gflops}});
+    if (g.interpolated) gemm.back()["interpolated"] = true;
   }
   return json{{"host", HostToJson(w.host)},
               {"library_version", w.library_version},
@@ -152,7 +165,8 @@ HostWisdom WisdomFromJson(const json& j) {
     e.config.serial_cutoff = Count(l, "serial_cutoff", 0, kMaxSize);
     e.config.grain = Count(l, "grain", 1, kMaxSize);
     e.config.stream_min = Count(l, "stream_min", 0, kMaxSize);
-    e.config.source = "wisdom";
+    e.interpolated = Flag(l, "interpolated");
+    e.config.source = e.interpolated ? "interpolated" : "wisdom";
     e.gbps = l.contains("gbps") ? Rate(l, "gbps") : 0.0;
     w.loops.push_back(e);
   }
@@ -169,8 +183,19 @@ HostWisdom WisdomFromJson(const json& j) {
         uint64_t{e.config.kc} * e.config.nc > kMaxBlockElements) {
       Bad("mc/kc/nc", "make a packed block larger than 2^26 elements");
     }
+    // Packing writes whole slivers of mr rows and nr columns: blocks that
+    // are not whole tiles would write past the packing buffers.
+    if (e.config.mc % e.config.mr != 0) {
+      Bad("mc", "= " + std::to_string(e.config.mc) + " is not a multiple of mr = " +
+                    std::to_string(e.config.mr));
+    }
+    if (e.config.nc % e.config.nr != 0) {
+      Bad("nc", "= " + std::to_string(e.config.nc) + " is not a multiple of nr = " +
+                    std::to_string(e.config.nr));
+    }
     e.config.threads = Count(g, "threads", 1, kMaxThreads);
-    e.config.source = "wisdom";
+    e.interpolated = Flag(g, "interpolated");
+    e.config.source = e.interpolated ? "interpolated" : "wisdom";
     e.gflops = g.contains("gflops") ? Rate(g, "gflops") : 0.0;
     w.gemm.push_back(e);
   }
@@ -350,6 +375,86 @@ void WriteInPlace(const std::string& path, const std::string& text) {
     throw;
   }
   if (close(fd) != 0) throw std::runtime_error(Errno("write", path));
+}
+
+// Replaces `path` with `text` atomically: a temporary file in the same
+// folder, fsync, rename, fsync of the folder. A process killed at any
+// moment leaves either the old file or the new one.
+void ReplaceDurably(const std::string& path, const std::string& text) {
+  std::string tmp = TempTemplate(path);
+  const int fd = mkstemp(tmp.data());
+  if (fd < 0) throw std::runtime_error(Errno("create a temporary file beside", path));
+  bool closed = false;
+  try {
+    WriteAll(fd, text, tmp);
+    if (fsync(fd) != 0) throw std::runtime_error(Errno("sync", tmp));
+    if (fchmod(fd, 0644) != 0) throw std::runtime_error(Errno("set the mode of", tmp));
+    closed = true;
+    if (close(fd) != 0) throw std::runtime_error(Errno("write", tmp));
+  } catch (...) {
+    if (!closed) close(fd);
+    unlink(tmp.c_str());
+    throw;
+  }
+  if (rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string message = Errno("replace", path);
+    unlink(tmp.c_str());
+    throw std::runtime_error(message);
+  }
+  // Make the rename itself durable.
+  const int dir_fd = open(Folder(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    fsync(dir_fd);
+    close(dir_fd);
+  }
+}
+
+// "<path>.damaged-<UTC time>", made unique with a counter if needed.
+std::string AsidePath(const std::string& path) {
+  const std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", std::gmtime(&now));
+  std::string aside = path + ".damaged-" + stamp;
+  struct stat st;
+  for (int i = 1; lstat(aside.c_str(), &st) == 0; ++i) {
+    aside = path + ".damaged-" + stamp + "-" + std::to_string(i);
+  }
+  return aside;
+}
+
+// The text a save writes: the file's other hosts' entries exactly as they
+// are (damaged ones and fields this version does not know included), and
+// `wisdom` in place of this host's. A file that cannot be read is refused;
+// one that is not wisdom of this schema is kept aside, under a dated name
+// named in a warning, before it is replaced: no host's wisdom is lost.
+std::string MergedText(const std::string& path, const HostWisdom& wisdom) {
+  std::string old, why;
+  json j;
+  json hosts = json::array();
+  if (ReadText(path, &old, &why)) {
+    if (ParseJson(old, &j, &why)) {
+      for (const json& entry : j["hosts"]) {
+        try {
+          if (HostFromJson(Field(entry, "host")) == wisdom.host) continue;
+        } catch (const std::exception&) {
+          // A host key that does not parse is not this host's: kept.
+        }
+        hosts.push_back(entry);
+      }
+    } else {
+      const std::string aside = AsidePath(path);
+      ReplaceDurably(aside, old);
+      WarnOnce("wisdom " + path + ": " + why + "; kept it as " + aside +
+               " and wrote a new file");
+    }
+  } else if (why.rfind("no file", 0) != 0) {
+    // Unreadable or too large: writing over it would lose what it holds.
+    throw std::runtime_error("amdahl: cannot save wisdom to " + path + ": it " +
+                             (why.rfind("is ", 0) == 0 ? "" : "is ") + why +
+                             "; move it away first");
+  }
+  hosts.push_back(WisdomToJson(wisdom));
+  return json{{"schema", kWisdomSchema}, {"hosts", hosts}}.dump(2) + "\n";
 }
 
 }  // namespace
@@ -541,48 +646,39 @@ void SaveWisdom(const std::string& path_in, const HostWisdom& wisdom) {
   const size_t slash = path.find_last_of('/');
   RemoveStaleTemps(dir, slash == std::string::npos ? path : path.substr(slash + 1));
 
-  std::vector<HostWisdom> hosts;
-  for (HostWisdom& other : LoadAllWisdom(path)) {
-    if (!(other.host == wisdom.host)) hosts.push_back(std::move(other));
-  }
-  hosts.push_back(wisdom);
-  const std::string text = detail::WisdomText(hosts);
-
-  std::string tmp = TempTemplate(path);
-  const int fd = mkstemp(tmp.data());
-  if (fd < 0) throw std::runtime_error(Errno("create a temporary file beside", path));
-  bool closed = false;
-  try {
-    WriteAll(fd, text, tmp);
-    if (fsync(fd) != 0) throw std::runtime_error(Errno("sync", tmp));
-    if (fchmod(fd, 0644) != 0) throw std::runtime_error(Errno("set the mode of", tmp));
-    closed = true;
-    if (close(fd) != 0) throw std::runtime_error(Errno("write", tmp));
-  } catch (...) {
-    if (!closed) close(fd);
-    unlink(tmp.c_str());
-    throw;
-  }
-  if (rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string message = Errno("replace", path);
-    unlink(tmp.c_str());
-    throw std::runtime_error(message);
-  }
-  // Make the rename itself durable.
-  const int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    fsync(dir_fd);
-    close(dir_fd);
-  }
+  const std::string text = MergedText(path, wisdom);
+  ReplaceDurably(path, text);
 }
 
+namespace {
+
+std::mutex g_active_mu;
+std::atomic<bool> g_active_loaded{false};
+std::atomic<const HostWisdom*> g_active{nullptr};
+
+// Loads WisdomPath() for this host (caller holds g_active_mu). An earlier
+// wisdom is not freed: a kernel on another thread may still read it.
+void LoadActive() {
+  const char* strict = std::getenv("AMDAHL_WISDOM_STRICT");
+  const HostWisdom* w = detail::LoadWisdomFor(
+      WisdomPath(), CurrentHostKey(), strict != nullptr && std::strcmp(strict, "1") == 0);
+  g_active.store(w, std::memory_order_release);
+  g_active_loaded.store(true, std::memory_order_release);
+}
+
+}  // namespace
+
 const HostWisdom* ActiveWisdom() {
-  static const HostWisdom* active = [] {
-    const char* strict = std::getenv("AMDAHL_WISDOM_STRICT");
-    return detail::LoadWisdomFor(WisdomPath(), CurrentHostKey(),
-                                 strict != nullptr && std::strcmp(strict, "1") == 0);
-  }();
-  return active;
+  if (!g_active_loaded.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> lock(g_active_mu);
+    if (!g_active_loaded.load(std::memory_order_relaxed)) LoadActive();
+  }
+  return g_active.load(std::memory_order_acquire);
+}
+
+void ReloadWisdom() {
+  std::lock_guard<std::mutex> lock(g_active_mu);
+  LoadActive();
 }
 
 }  // namespace amdahl

@@ -88,8 +88,8 @@ TYPED_TEST(BadInput, Elementwise) {
   ExpectRejected(ar, [&] { Add(kHuge, x, y, z); }, {"Add: n = "});
   ExpectRejected(ar, [&] { Triad(kHuge, x, a, y, z); }, {"Triad: n = "});
   // Outputs that overlap an input without being it.
-  ExpectRejected(ar, [&] { Scale(50, a, x, x + 1); }, {"Scale: y overlaps x shifted by 1"});
-  ExpectRejected(ar, [&] { Axpy(50, a, x + 3, x); }, {"Axpy: y overlaps x shifted by -3"});
+  ExpectRejected(ar, [&] { Scale(50, a, x, x + 1); }, {"Scale: y overlaps x shifted by 1 element;"});
+  ExpectRejected(ar, [&] { Axpy(50, a, x + 3, x); }, {"Axpy: y overlaps x shifted by 3 elements back"});
   ExpectRejected(ar, [&] { Add(50, x, y, x + 49); }, {"Add: z overlaps x"});
   ExpectRejected(ar, [&] { Add(50, x, y, y + 1); }, {"Add: z overlaps y"});
   ExpectRejected(ar, [&] { Triad(50, x, a, y, x + 2); }, {"Triad: z overlaps x"});

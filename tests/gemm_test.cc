@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <cstring>
 #include <cstdint>
 #include <limits>
@@ -11,7 +13,10 @@
 #include <type_traits>
 #include <vector>
 
+#include "amdahl/config.h"
 #include "amdahl/error.h"
+#include "amdahl/machine.h"
+#include "amdahl/wisdom.h"
 #include "amdahl/pool.h"
 #include "amdahl/topology.h"
 #include "tests/test_util.h"
@@ -159,6 +164,19 @@ bool Check(const Case& c, std::mt19937_64& rng, const std::string& where) {
   return true;
 }
 
+// alpha and beta sets: for integers, values other than 0 and 1 that stay
+// integers (0.7 would be cast to 0).
+template <typename T>
+std::vector<double> Alphas() {
+  if (std::is_floating_point_v<T>) return {0, 1, 0.7, -2.25};
+  return {0, 1, 3, -2};
+}
+template <typename T>
+std::vector<double> Betas() {
+  if (std::is_floating_point_v<T>) return {0, 1, 1.3, -0.3};
+  return {0, 1, -2, 3};
+}
+
 template <typename T>
 class GemmTest : public ::testing::Test {};
 TYPED_TEST_SUITE(GemmTest, amdahl_test::AllDTypes, amdahl_test::DTypeNames);
@@ -169,8 +187,7 @@ TYPED_TEST_SUITE(GemmTest, amdahl_test::AllDTypes, amdahl_test::DTypeNames);
 TYPED_TEST(GemmTest, EdgeShapesOnEveryTarget) {
   using T = TypeParam;
   const std::vector<size_t> dims = {0, 1, 2, 3, 7, 15, 17, 31, 33, 64, 257};
-  const double alphas[] = {0, 1, 0.7};
-  const double betas[] = {0, 1, 1.3};
+  const std::vector<double> alphas = Alphas<T>(), betas = Betas<T>();
   amdahl_test::ForEachTarget([&](const char* target) {
     std::mt19937_64 rng(42);
     size_t r = 0;
@@ -181,7 +198,8 @@ TYPED_TEST(GemmTest, EdgeShapesOnEveryTarget) {
           ++r;
           Case c{(r & 1) ? Trans::kYes : Trans::kNo, (r & 2) ? Trans::kYes : Trans::kNo,
                  (r % 7 == 3) ? Layout::kColMajor : Layout::kRowMajor,
-                 m, n, k, alphas[r % 3], betas[(r / 3) % 3], (r / 5) % 3, (r / 2) % 2};
+                 m, n, k, alphas[r % alphas.size()], betas[(r / 3) % betas.size()],
+                 (r / 5) % 3, (r / 2) % 2};
           if (!Check<T>(c, rng, target)) return;
         }
       }
@@ -195,8 +213,8 @@ TYPED_TEST(GemmTest, EveryTransposeLayoutAlphaBeta) {
   for (Trans ta : {Trans::kNo, Trans::kYes}) {
     for (Trans tb : {Trans::kNo, Trans::kYes}) {
       for (Layout layout : {Layout::kRowMajor, Layout::kColMajor}) {
-        for (double alpha : {0.0, 1.0, 0.7}) {
-          for (double beta : {0.0, 1.0, 1.3}) {
+        for (double alpha : Alphas<T>()) {
+          for (double beta : Betas<T>()) {
             Case c{ta, tb, layout, 67, 45, 39, alpha, beta, 3, 1};
             if (!Check<T>(c, rng, "all")) return;
           }
@@ -214,7 +232,7 @@ TYPED_TEST(GemmTest, RandomShapesUpTo600AndEveryThreadCount) {
     std::uniform_int_distribution<size_t> dim(1, 600);
     Case c{(i & 1) ? Trans::kYes : Trans::kNo, (i & 2) ? Trans::kYes : Trans::kNo,
            Layout::kRowMajor, dim(rng), dim(rng), dim(rng) / 3 + 1,
-           i % 3 == 0 ? 1.0 : 0.7, i % 2 == 0 ? 0.0 : 1.3, size_t(i % 4), size_t(i % 2)};
+           Alphas<T>()[1 + i % 3], Betas<T>()[i % 4], size_t(i % 4), size_t(i % 2)};
     SetNumThreads(1 + static_cast<size_t>(i) % max_threads);
     if (!Check<T>(c, rng, "threads=" + std::to_string(NumThreads()))) break;
   }
@@ -225,7 +243,8 @@ TYPED_TEST(GemmTest, LargeBlockedAcrossCacheBlocks) {
   using T = TypeParam;
   std::mt19937_64 rng(5);
   // k > kc, m > mc-ish and n > nc: every loop of the blocking runs twice.
-  Case c{Trans::kNo, Trans::kNo, Layout::kRowMajor, 301, 700, 1100, 0.7, 1.3, 1, 0};
+  Case c{Trans::kNo, Trans::kNo, Layout::kRowMajor, 301, 700, 1100, Alphas<T>()[2],
+         Betas<T>()[2], 1, 0};
   Check<T>(c, rng, "large");
 }
 
@@ -244,6 +263,207 @@ TYPED_TEST(GemmTest, BetaZeroNeverReadsCAndAlphaZeroOnlyScales) {
          c.data(), 4);
     for (T v : c) EXPECT_EQ(T(24), v);
   }
+}
+
+// The error bound of <amdahl/gemm.h>, (k + 2) u (|alpha| |A||B| + |beta||C|),
+// where alpha and beta scale the result and k is small: k * u alone was
+// exceeded at k = 1 (the rounding of alpha * acc and of the final add).
+TYPED_TEST(GemmTest, ErrorBoundHoldsAtSmallKWithScaling) {
+  using T = TypeParam;
+  if (!std::is_floating_point_v<T>) GTEST_SKIP() << "integers are exact";
+  std::mt19937_64 rng(11);
+  amdahl_test::ForEachTarget([&](const char* target) {
+    for (size_t k : {1, 2, 3}) {
+      Case c{Trans::kNo, Trans::kNo, Layout::kRowMajor, 37, 53, k, 2.25, 0.3, 0, 0};
+      if (!Check<T>(c, rng, target)) return;
+    }
+  });
+}
+
+// Sets a GEMM override for its lifetime.
+class GemmOverrideScope {
+ public:
+  GemmOverrideScope(DType dtype, const GemmConfig& c) : dtype_(dtype), c_(c) {
+    detail::SetGemmOverride(dtype_, &c_);
+  }
+  ~GemmOverrideScope() { detail::SetGemmOverride(dtype_, nullptr); }
+
+ private:
+  DType dtype_;
+  GemmConfig c_;
+};
+
+template <typename T>
+constexpr DType DTypeOfT() {
+  if (std::is_same_v<T, float>) return DType::kF32;
+  if (std::is_same_v<T, double>) return DType::kF64;
+  if (std::is_same_v<T, int32_t>) return DType::kI32;
+  return DType::kI64;
+}
+
+// The packed paths of A and B (in-place reads off), under a sweep of block
+// sizes: kc from 1 to past k, mc and nc at odd multiples of the tile, and
+// the values the tuner's candidates take around the analytical model; then
+// the in-place paths under the same blocks. Every dtype, every target.
+TYPED_TEST(GemmTest, PackedPathsUnderABlockSweepOnEveryTarget) {
+  using T = TypeParam;
+  constexpr DType dt = DTypeOfT<T>();
+  amdahl_test::ForEachTarget([&](const char* target) {
+    std::mt19937_64 rng(99);
+    const GemmConfig model = DefaultGemmConfig(dt, 200, 200, 200);
+    const size_t mr = model.mr, nr = model.nr;
+    std::vector<GemmConfig> sweep;
+    for (size_t kc : {size_t{1}, size_t{7}, size_t{16}, model.kc / 2, model.kc * 3 / 4,
+                      model.kc * 3 / 2}) {
+      for (size_t mc : {mr, 3 * mr, 5 * mr}) {
+        for (size_t nc : {nr, 3 * nr}) {
+          GemmConfig c = model;
+          c.kc = std::max<size_t>(kc, 1);
+          c.mc = mc;
+          c.nc = nc;
+          sweep.push_back(c);
+        }
+      }
+    }
+    size_t r = 0;
+    for (GemmConfig c : sweep) {
+      for (const bool in_place : {false, true}) {
+        c.a_in_place_max_bytes = in_place ? size_t{1} << 30 : 0;
+        c.b_in_place_max_bytes = in_place ? size_t{1} << 30 : 0;
+        c.threads = 1 + r % 2;
+        GemmOverrideScope scope(dt, c);
+        ++r;
+        // m, n, k not multiples of any block: every edge of every loop.
+        Case cs{(r & 1) ? Trans::kYes : Trans::kNo, (r & 2) ? Trans::kYes : Trans::kNo,
+                Layout::kRowMajor, 5 * mr + 3, 3 * nr + 5, 2 * c.kc + 3,
+                Alphas<T>()[1 + r % 3], Betas<T>()[r % 4], r % 3, r % 2};
+        const std::string where = std::string(target) + " mc/kc/nc " + std::to_string(c.mc) +
+                                  "/" + std::to_string(c.kc) + "/" + std::to_string(c.nc) +
+                                  (in_place ? " in place" : " packed");
+        if (!Check<T>(cs, rng, where)) return;
+      }
+    }
+  });
+}
+
+// Blocks that are not whole tiles would make the packing write past its
+// buffers: an override with them is refused, naming the block.
+TYPED_TEST(GemmTest, OverrideWithBlocksThatAreNotWholeTilesIsRefused) {
+  using T = TypeParam;
+  constexpr DType dt = DTypeOfT<T>();
+  const GemmConfig model = DefaultGemmConfig(dt, 1024, 1024, 1024);
+  EXPECT_TRUE(GemmConfigProblem(model).empty()) << GemmConfigProblem(model);
+  GemmConfig bad = model;
+  bad.mc = model.mr * 12 + 4;
+  EXPECT_NE(std::string::npos, GemmConfigProblem(bad).find("mc = ")) << GemmConfigProblem(bad);
+  EXPECT_THROW(detail::SetGemmOverride(dt, &bad), Error);
+  bad = model;
+  bad.nc = model.nr + 1;
+  EXPECT_NE(std::string::npos, GemmConfigProblem(bad).find("nc = ")) << GemmConfigProblem(bad);
+  EXPECT_THROW(detail::SetGemmOverride(dt, &bad), Error);
+  bad = model;
+  bad.kc = 0;
+  EXPECT_THROW(detail::SetGemmOverride(dt, &bad), Error);
+  bad = model;
+  bad.kc = size_t{1} << 20;
+  bad.mc = model.mr * 1024;
+  EXPECT_NE(std::string::npos, GemmConfigProblem(bad).find("2^26")) << GemmConfigProblem(bad);
+  // The defaults are whole tiles on every target (mc = 4096 is not a
+  // multiple of mr = 6).
+  amdahl_test::ForEachTarget([&](const char* target) {
+    for (size_t n : {1, 64, 1000, 5000}) {
+      const GemmConfig d = DefaultGemmConfig(dt, n, n, n);
+      EXPECT_TRUE(GemmConfigProblem(d).empty()) << target << ": " << GemmConfigProblem(d);
+    }
+  });
+}
+
+// An override made for one target's tile, used on another: an error, not a
+// kernel running with the wrong sliver widths.
+TYPED_TEST(GemmTest, OverrideOfAnotherTargetsTileIsAnError) {
+  using T = TypeParam;
+  constexpr DType dt = DTypeOfT<T>();
+  GemmConfig c = DefaultGemmConfig(dt, 64, 64, 64);
+  c.mr *= 2;
+  c.mc = c.mr;
+  GemmOverrideScope scope(dt, c);
+  std::vector<T> a(64 * 64, T(1)), b(64 * 64, T(1)), out(64 * 64, T(0));
+  try {
+    Gemm(Trans::kNo, Trans::kNo, 64, 64, 64, T(1), a.data(), 64, b.data(), 64, T(0),
+         out.data(), 64);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string::npos, std::string(e.what()).find("is not this target's")) << e.what();
+  }
+  for (T v : out) ASSERT_EQ(T(0), v);
+}
+
+// GEMM under blocks read from a wisdom file, on every target the CPU has: a
+// child per target (AMDAHL_TARGET) loads a file holding odd blocks for that
+// target's host key and tile, for every dtype and size bucket.
+constexpr size_t kFileKc = 37;
+
+template <typename T>
+bool ChildChecksUnderTheFile(std::mt19937_64& rng) {
+  constexpr DType dt = DTypeOfT<T>();
+  const GemmConfig c = GetGemmConfig(dt, 150, 150, 150);
+  EXPECT_STREQ("wisdom", c.source) << DTypeName(dt);
+  EXPECT_EQ(3 * c.mr, c.mc);
+  EXPECT_EQ(kFileKc, c.kc);
+  EXPECT_EQ(5 * c.nr, c.nc);
+  for (size_t i = 0; i < 4; ++i) {
+    Case cs{(i & 1) ? Trans::kYes : Trans::kNo, (i & 2) ? Trans::kYes : Trans::kNo,
+            Layout::kRowMajor, 130 + i, 170 - i, 100 + 7 * i, Alphas<T>()[1 + i % 3],
+            Betas<T>()[i], i % 2, i % 2};
+    if (!Check<T>(cs, rng, "wisdom file")) return false;
+  }
+  return true;
+}
+
+TEST(GemmWisdom, ChildRunsUnderTheFile) {
+  if (!amdahl_test::IsChild()) GTEST_SKIP() << "runs as a child process";
+  const char* want = std::getenv("AMDAHL_TARGET");
+  ASSERT_NE(nullptr, want);
+  EXPECT_EQ(want, ActiveTarget());
+  std::mt19937_64 rng(3);
+  ChildChecksUnderTheFile<float>(rng) && ChildChecksUnderTheFile<double>(rng) &&
+      ChildChecksUnderTheFile<int32_t>(rng) && ChildChecksUnderTheFile<int64_t>(rng);
+}
+
+TEST(GemmWisdom, BlocksFromAFileOnEveryTarget) {
+  if (amdahl_test::IsChild()) GTEST_SKIP();
+  const std::string dir = amdahl_test::FreshTestDir("gemm-wisdom");
+  const std::string path = dir + "/wisdom.json";
+  std::vector<std::string> targets;
+  amdahl_test::ForEachTarget([&](const char* target) {
+    targets.push_back(target);
+    HostWisdom w;
+    w.host = CurrentHostKey();  // with this target
+    w.library_version = "test";
+    for (DType dt : {DType::kF32, DType::kF64, DType::kI32, DType::kI64}) {
+      const GemmConfig model = DefaultGemmConfig(dt, 150, 150, 150);
+      for (int bucket = 0; bucket < 12; ++bucket) {
+        GemmWisdom e;
+        e.dtype = dt;
+        e.bucket = bucket;
+        e.config = model;
+        e.config.mc = 3 * model.mr;
+        e.config.kc = kFileKc;
+        e.config.nc = 5 * model.nr;
+        e.config.threads = 2;
+        w.gemm.push_back(e);
+      }
+    }
+    SaveWisdom(path, w);
+  });
+  ASSERT_FALSE(targets.empty());
+  for (const std::string& target : targets) {
+    const auto r = amdahl_test::RunSelf("AMDAHL_QUIET=1 AMDAHL_TARGET=" + target +
+                                            " AMDAHL_WISDOM=" + path,
+                                        "GemmWisdom.ChildRunsUnderTheFile");
+    EXPECT_EQ(0, r.exit_code) << target << ":\n" << r.output;
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

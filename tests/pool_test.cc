@@ -7,7 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <chrono>
 #include <fstream>
 #include <mutex>
@@ -80,7 +82,10 @@ TEST(Pool, CallerAffinityUntouchedWorkersPinned) {
   const auto caller = std::this_thread::get_id();
   std::mutex mu;
   std::vector<int> worker_cpu_counts;
-  ParallelFor(0, 4096, 1, [&](size_t, size_t) {
+  // One chunk per participant (pinned schedule): every worker runs one, so
+  // the list below cannot come back empty while workers exist.
+  const size_t threads = NumThreads();
+  ParallelForPinned(0, threads, 1, threads, [&](size_t, size_t) {
     if (std::this_thread::get_id() == caller) return;
     cpu_set_t mine;
     sched_getaffinity(0, sizeof(mine), &mine);
@@ -89,7 +94,9 @@ TEST(Pool, CallerAffinityUntouchedWorkersPinned) {
   });
   ASSERT_EQ(0, sched_getaffinity(0, sizeof(after), &after));
   EXPECT_TRUE(CPU_EQUAL(&before, &after));
+  ASSERT_EQ(threads - 1, worker_cpu_counts.size()) << "workers that reported their mask";
   for (int count : worker_cpu_counts) {
+    EXPECT_GE(count, 1);
     EXPECT_LE(static_cast<size_t>(count), GetTopology().smt.value);
   }
 }
@@ -212,6 +219,79 @@ TEST(Pool, GoesOnWhenThreadsCannotBeCreated) {
   const auto r = amdahl_test::RunSelf("", "Pool.ChildWithoutRoomForThreads");
   EXPECT_EQ(0, r.exit_code) << r.output;
   EXPECT_NE(std::string::npos, r.output.find("could not start worker thread")) << r.output;
+}
+
+// Every participant of a pinned call runs its own chunk; returns false if
+// any chunk was skipped.
+bool EveryParticipantRan(size_t threads, uint32_t round, std::vector<uint32_t>* seen) {
+  seen->assign(threads, 0);
+  ParallelForPinned(0, threads, 1, threads, [&](size_t b, size_t) {
+    (*seen)[b] = round;
+  });
+  for (uint32_t v : *seen) {
+    if (v != round) return false;
+  }
+  return true;
+}
+
+// The workers' 32-bit epoch counters start just below the wrap; calls with
+// every thread count cross it, and no worker may skip its chunk (a shared
+// counter handed a worker that sat out a call the value it had seen last).
+TEST(Pool, EpochCounterWrapsHarmlessly) {
+  const int code = InForkedChild([] {
+    if (!detail::SetPoolEpochsForTesting(UINT32_MAX - 5)) return 1;
+    std::vector<uint32_t> seen;
+    const size_t p = NumThreads();
+    for (uint32_t round = 1; round <= 40; ++round) {
+      const size_t threads = 1 + round % p;
+      if (!EveryParticipantRan(threads, round, &seen)) return 10 + static_cast<int>(round);
+    }
+    // Once workers exist their epochs cannot be moved.
+    if (p > 1 && detail::SetPoolEpochsForTesting(0)) return 2;
+    return 0;
+  });
+  EXPECT_EQ(0, code) << "1: hook refused on a fresh pool; 2: hook accepted with workers; "
+                        "10 + r: a chunk skipped in round r";
+}
+
+// Calls spaced around and beyond the workers' spin time, so that they go to
+// sleep on the futex between calls and must be woken each time; a lost
+// wake-up hangs here (and the test times out).
+TEST(Pool, SleepingWorkersWakeForEveryCall) {
+  if (NumThreads() < 2) GTEST_SKIP() << "no worker to sleep";
+  const int gaps_us[] = {0, 250, 290, 300, 310, 350, 600, 1000};
+  std::vector<uint32_t> seen;
+  for (uint32_t round = 1; round <= 2000; ++round) {
+    std::this_thread::sleep_for(std::chrono::microseconds(gaps_us[round % 8]));
+    ASSERT_TRUE(EveryParticipantRan(NumThreads(), round, &seen)) << "round " << round;
+  }
+}
+
+// Ranges that end at SIZE_MAX: chunk ends are computed without wrapping, on
+// the pool and on the serial path, and the chunks still tile the range.
+TEST(Pool, RangesEndingAtSizeMax) {
+  for (size_t threads : {size_t{1}, NumThreads()}) {
+    ThreadCountScope scope(threads);
+    for (size_t grain : {size_t{1}, size_t{64}, size_t{1000}, SIZE_MAX / 2, SIZE_MAX}) {
+      const size_t begin = SIZE_MAX - 1000, end = SIZE_MAX;
+      std::mutex mu;
+      std::vector<std::pair<size_t, size_t>> chunks;
+      ParallelFor(begin, end, grain, [&](size_t b, size_t e) {
+        std::lock_guard<std::mutex> lock(mu);
+        chunks.emplace_back(b, e);
+      });
+      std::sort(chunks.begin(), chunks.end());
+      ASSERT_FALSE(chunks.empty());
+      EXPECT_EQ(begin, chunks.front().first);
+      EXPECT_EQ(end, chunks.back().second) << "grain " << grain;
+      for (size_t i = 0; i < chunks.size(); ++i) {
+        EXPECT_LT(chunks[i].first, chunks[i].second) << "grain " << grain;
+        if (i > 0) {
+          EXPECT_EQ(chunks[i - 1].second, chunks[i].first);
+        }
+      }
+    }
+  }
 }
 
 double ProcessCpuSeconds() {

@@ -29,6 +29,13 @@ ChildResult RunSelf(const std::string& prefix, const std::string& test) {
   while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
   const int status = pclose(pipe);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  // A filter that matched nothing, or a test that skipped itself, also
+  // exits 0: that is a failure of the test that asked for the child.
+  if (r.exit_code == 0 && r.output.find("[  PASSED  ] 1 test.") == std::string::npos) {
+    r.exit_code = kChildRanNoTest;
+    r.output += "\nRunSelf: the child ran no test to completion (filter '" + test +
+                "' matched nothing, or the test skipped)";
+  }
   return r;
 }
 

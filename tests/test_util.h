@@ -19,9 +19,15 @@ struct ChildResult {
   std::string output;  // stdout and stderr together
 };
 
+// The exit code RunSelf reports for a child that exited 0 without passing
+// exactly one test.
+constexpr int kChildRanNoTest = 98;
+
 // Runs `prefix /proc/self/exe --gtest_filter=<test>` through the shell with
 // AMDAHL_TEST_CHILD=1 set, e.g. prefix "taskset -c 0" or "AMDAHL_NUM_THREADS=1".
-// Child-only tests skip themselves unless IsChild().
+// Child-only tests skip themselves unless IsChild(). A child that exits 0
+// but did not pass exactly one test (no match, or a skip) gives
+// kChildRanNoTest.
 ChildResult RunSelf(const std::string& prefix, const std::string& test);
 
 bool IsChild();

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # amdahl-tune end to end: tune one kernel briefly, check the file, --show and
 # --json, bad arguments, and that the library then runs with what it wrote.
-# Usage: tune_cli_test.sh AMDAHL_TUNE WISDOM_TEST [B_SANITIZE]
+# Usage: tune_cli_test.sh AMDAHL_TUNE WISDOM_TEST [B_SANITIZE GEMM_TEST REDUCE_TEST]
 set -euo pipefail
 tune=$1
 wisdom_test=$2
 sanitize=${3:-none}
+gemm_test=${4:-}
+reduce_test=${5:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 out="$work/nested/wisdom.json"

@@ -10,9 +10,11 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 #include <vector>
 
 #include "amdahl/config.h"
+#include "amdahl/error.h"
 #include "tests/test_util.h"
 
 namespace amdahl {
@@ -214,6 +216,101 @@ TEST_F(WisdomFile, UnwritablePlaceIsAClearError) {
   }
 }
 
+// The reproduction of the review: blocks that are not whole tiles made GEMM
+// write past its packing buffers. They are corrupt now, naming the block.
+TEST_F(WisdomFile, BlocksThatAreNotWholeTilesAreCorrupt) {
+  HostWisdom w = Sample("cpu A");
+  w.gemm[0].config.mc = 100;  // mr = 8
+  EXPECT_THROW(SaveWisdom(path_, w), Error);  // nothing written
+  EXPECT_FALSE(fs::exists(path_));
+  SaveWisdom(path_, Sample("cpu A"));
+  for (const auto& [from, to, says] :
+       {std::make_tuple("\"mc\": 960", "\"mc\": 100", "mc = 100 is not a multiple of mr = 8"),
+        std::make_tuple("\"nc\": 240", "\"nc\": 100", "nc = 100 is not a multiple of nr = 48")}) {
+    std::string text = ReadText();
+    const size_t at = text.find(from);
+    ASSERT_NE(std::string::npos, at) << text;
+    const std::string good = text;
+    text.replace(at, std::string(from).size(), to);
+    WriteText(text);
+    HostWisdom got;
+    std::string why;
+    EXPECT_FALSE(Load(w.host, &got, &why));
+    EXPECT_NE(std::string::npos, why.find(says)) << why;
+    WriteText(good);
+  }
+}
+
+// A save over a file that is not wisdom keeps it aside, dated, and a save
+// keeps other hosts' entries as they are, damaged ones included.
+TEST_F(WisdomFile, SaveNeverLosesOtherHostsWisdom) {
+  for (const std::string& damaged : {std::string("{\"schema\": 1, \"hosts\": [ {\"host\""),
+                                    std::string("{\"schema\": 2, \"hosts\": []}"),
+                                    std::string("not json at all")}) {
+    fs::remove_all(fs::path(path_).parent_path());
+    WriteText(damaged);
+    SaveWisdom(path_, Sample("cpu A"));
+    HostWisdom got;
+    std::string why;
+    EXPECT_TRUE(Load(Sample("cpu A").host, &got, &why)) << why;
+    std::vector<fs::path> aside;
+    for (const auto& e : fs::directory_iterator(fs::path(path_).parent_path())) {
+      if (e.path().filename().string().rfind("wisdom.json.damaged-", 0) == 0) {
+        aside.push_back(e.path());
+      }
+    }
+    ASSERT_EQ(1u, aside.size()) << damaged;
+    std::ifstream in(aside[0]);
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_EQ(damaged, text.str());
+  }
+
+  // Entries that do not load (a broken host key, a broken body) stay, byte
+  // for byte as JSON, beside the new entry.
+  fs::remove_all(fs::path(path_).parent_path());
+  SaveWisdom(path_, Sample("cpu B"));
+  std::string text = ReadText();
+  const size_t hosts = text.find("\"hosts\": [");
+  ASSERT_NE(std::string::npos, hosts);
+  text.insert(hosts + 10, "{\"host\": 5, \"future\": [1, 2]}, {\"host\": {\"cpu_model\": \"cpu C\"}},");
+  WriteText(text);
+  SaveWisdom(path_, Sample("cpu A"));
+  const std::string after = ReadText();
+  EXPECT_NE(std::string::npos, after.find("\"future\"")) << after;
+  EXPECT_NE(std::string::npos, after.find("cpu C")) << after;
+  EXPECT_EQ(2u, LoadAllWisdom(path_).size());  // A and B load; the others are kept
+}
+
+// A file that cannot be read (here: too large to be wisdom) is not written
+// over: its content might be another host's.
+TEST_F(WisdomFile, UnreadableFileIsNotOverwritten) {
+  WriteText(std::string((16u << 20) + 1, ' '));
+  try {
+    SaveWisdom(path_, Sample("cpu A"));
+    ADD_FAILURE() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string::npos, std::string(e.what()).find("move it away")) << e.what();
+  }
+  EXPECT_EQ((16u << 20) + 1, fs::file_size(path_));
+}
+
+TEST_F(WisdomFile, InterpolatedEntriesSayso) {
+  HostWisdom w = Sample("cpu A");
+  LoopWisdom l = w.loops[0];
+  l.bucket = 21;
+  l.interpolated = true;
+  w.loops.push_back(l);
+  SaveWisdom(path_, w);
+  HostWisdom got;
+  std::string why;
+  ASSERT_TRUE(Load(w.host, &got, &why)) << why;
+  ASSERT_EQ(2u, got.loops.size());
+  EXPECT_STREQ("wisdom", got.loops[0].config.source);
+  EXPECT_STREQ("interpolated", got.loops[1].config.source);
+  EXPECT_TRUE(got.loops[1].interpolated);
+}
+
 TEST(WisdomBuckets, Boundaries) {
   EXPECT_EQ(0, LoopBucket(0));
   EXPECT_EQ(0, LoopBucket(1));
@@ -234,6 +331,24 @@ TEST(WisdomLibrary, ChildUsesTheFile) {
     EXPECT_STREQ("wisdom", g.source);
     EXPECT_EQ(384u, g.kc);
   }
+}
+
+// Starts with no file, then saves one and reloads it in the same process.
+TEST(WisdomLibrary, ChildReloadsAfterASave) {
+  if (!amdahl_test::IsChild()) GTEST_SKIP() << "runs as a child process";
+  EXPECT_STREQ("defaults", GetLoopConfig(Kernel::kTriad, DType::kF64, 1 << 20).source);
+  HostWisdom w = Sample("");
+  w.host = CurrentHostKey();
+  LoopWisdom l = w.loops[0];
+  l.bucket = 21;
+  l.interpolated = true;
+  w.loops.push_back(l);
+  SaveWisdom(WisdomPath(), w);
+  EXPECT_STREQ("defaults", GetLoopConfig(Kernel::kTriad, DType::kF64, 1 << 20).source);
+  ReloadWisdom();
+  EXPECT_STREQ("wisdom", GetLoopConfig(Kernel::kTriad, DType::kF64, 1 << 20).source);
+  EXPECT_STREQ("interpolated", GetLoopConfig(Kernel::kTriad, DType::kF64, 1 << 21).source);
+  EXPECT_EQ(12345u, GetLoopConfig(Kernel::kTriad, DType::kF64, 1 << 21).serial_cutoff);
 }
 
 TEST(WisdomLibrary, ChildStrictMissThrows) {
@@ -269,6 +384,10 @@ TEST(WisdomLibrary, ReadsTheFileOnceAndMissesGently) {
 
   r = amdahl_test::RunSelf("AMDAHL_WISDOM_STRICT=1 AMDAHL_WISDOM=" + (dir / "none.json").string(),
                            "WisdomLibrary.ChildStrictMissThrows");
+  EXPECT_EQ(0, r.exit_code) << r.output;
+
+  r = amdahl_test::RunSelf("AMDAHL_QUIET=1 AMDAHL_WISDOM=" + (dir / "later.json").string(),
+                           "WisdomLibrary.ChildReloadsAfterASave");
   EXPECT_EQ(0, r.exit_code) << r.output;
   fs::remove_all(dir);
 }

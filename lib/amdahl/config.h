@@ -31,7 +31,9 @@ struct LoopConfig {
   size_t serial_cutoff = 0;  // below this many elements: the caller alone
   size_t grain = 0;          // elements per chunk, a multiple of 64
   size_t stream_min = 0;     // from this many elements: non-temporal stores
-  const char* source = "";   // "defaults" or "wisdom"
+  // "defaults"; "wisdom" (measured at this size bucket); "interpolated" (the
+  // tuner measured a neighbouring bucket and stored its choice for this one).
+  const char* source = "";
 };
 
 // Returns the configuration for `kernel` on `dtype` at n elements. Cheap: the
@@ -53,8 +55,15 @@ struct GemmConfig {
   size_t b_in_place_max_bytes = 0;
   // A (not transposed) up to this size is read in place instead of packed.
   size_t a_in_place_max_bytes = 0;
-  const char* source = "";  // "defaults" or "wisdom"
+  const char* source = "";  // as LoopConfig::source
 };
+
+// Returns why GEMM cannot run under `c` (empty when it can): the tile must be
+// whole vectors (nr a multiple of lanes), mc and nc whole tiles (multiples of
+// mr and nr: the packing writes whole slivers), kc >= 1, each packed block at
+// most 2^26 elements and threads >= 1. Every configuration GEMM runs with
+// passes this: defaults, wisdom and the tuner's overrides.
+AMDAHL_API std::string GemmConfigProblem(const GemmConfig& c);
 
 // Returns the configuration for an m x n x k product of `dtype`.
 AMDAHL_API GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k);
@@ -76,7 +85,8 @@ namespace detail {
 // For amdahl-tune: until cleared (nullptr), Get*Config returns a copy of
 // `config` for this kernel and type, whatever the size (threads still capped
 // by NumThreads()). The pointee must outlive the override. Set it only while
-// no kernel of that type runs.
+// no kernel of that type runs. A GEMM override must pass GemmConfigProblem
+// for the target that runs it (else amdahl::Error, here or at the call).
 AMDAHL_API void SetLoopOverride(Kernel kernel, DType dtype, const LoopConfig* config);
 AMDAHL_API void SetGemmOverride(DType dtype, const GemmConfig* config);
 

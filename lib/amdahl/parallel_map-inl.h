@@ -80,6 +80,11 @@ void ParallelMap(size_t n, const T* in, T* out, const F& f) {
     throw Error(std::string("amdahl::ParallelMap: ") + (in ? "out" : "in") +
                 " is null with n = " + std::to_string(n));
   }
+  // The overlap test below computes n * sizeof(T) bytes: it must not wrap.
+  if (n > SIZE_MAX / sizeof(T) / 2) {
+    throw Error("amdahl::ParallelMap: n = " + std::to_string(n) +
+                " elements is too large (size overflows)");
+  }
   const uintptr_t a = reinterpret_cast<uintptr_t>(in);
   const uintptr_t b = reinterpret_cast<uintptr_t>(out);
   if (a != b && a < b + n * sizeof(T) && b < a + n * sizeof(T)) {

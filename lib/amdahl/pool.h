@@ -25,6 +25,7 @@
 #define AMDAHL_POOL_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "amdahl/export.h"
@@ -63,6 +64,10 @@ template <class F>
 void CallChunk(const void* ctx, size_t begin, size_t end) {
   (*static_cast<const F*>(ctx))(begin, end);
 }
+
+// Starts every worker's 32-bit epoch counter at `epoch` (tests start it next
+// to the wrap). Returns false, changing nothing, once a worker exists.
+AMDAHL_API bool SetPoolEpochsForTesting(uint32_t epoch);
 
 // Resolves the thread count from the environment values (either may be null)
 // and the usable core count. Sets *warning when a value was rejected.

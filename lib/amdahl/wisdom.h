@@ -44,7 +44,10 @@ struct LoopWisdom {
   DType dtype = DType::kF32;
   int bucket = 0;
   LoopConfig config;
-  double gbps = 0;  // measured rate
+  double gbps = 0;  // measured rate (of the measured neighbour, if interpolated)
+  // Not measured at this bucket: the tuner's choice for a neighbouring one
+  // (config.source says "interpolated").
+  bool interpolated = false;
 };
 
 // GEMM's tuned configuration for products whose cube-root size
@@ -54,7 +57,14 @@ struct GemmWisdom {
   int bucket = 0;
   GemmConfig config;
   double gflops = 0;  // measured rate
+  bool interpolated = false;  // as LoopWisdom::interpolated
 };
+
+// The configuration GEMM runs with under entry `e`: `defaults` (the
+// analytical configuration of the running target) with e's blocks and
+// threads, when e has the same register tile and its blocks pass
+// GemmConfigProblem; else `defaults`.
+AMDAHL_API GemmConfig ApplyGemmWisdom(const GemmConfig& defaults, const GemmWisdom& e);
 
 // Everything measured on one host.
 struct HostWisdom {
@@ -86,7 +96,10 @@ AMDAHL_API bool LoadWisdom(const std::string& path, const HostKey& host,
                            std::string* warning);
 
 // Stores `wisdom` in `path`, replacing the entry of its host and keeping the
-// others; creates the folder if needed. The file is replaced atomically (a
+// others exactly as they are (damaged ones too); creates the folder if
+// needed. A file that is not wisdom of this schema is first kept aside as
+// "<path>.damaged-<UTC time>" (a warning names it); one that cannot be read
+// is refused (std::runtime_error). The file is replaced atomically (a
 // saver killed at any moment leaves the old file whole); a symbolic link is
 // followed; a target that is not a regular file (a device) is written in
 // place. Throws amdahl::Error for an empty path or wisdom that would not load
@@ -105,6 +118,11 @@ AMDAHL_API std::vector<HostWisdom> LoadAllWisdom(const std::string& path);
 // The wisdom the library runs with: loaded from WisdomPath() on first use,
 // null on a miss (after one warning, or an exception in strict mode).
 AMDAHL_API const HostWisdom* ActiveWisdom();
+
+// Loads WisdomPath() again (after a save, or after $AMDAHL_WISDOM changed):
+// later calls run with what it holds. Safe while kernels run on other
+// threads; a call already running keeps the configuration it started with.
+AMDAHL_API void ReloadWisdom();
 
 namespace detail {
 

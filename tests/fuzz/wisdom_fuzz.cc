@@ -9,11 +9,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "amdahl/config.h"
+#include "amdahl/gemm.h"
 #include "amdahl/wisdom.h"
 
 namespace {
@@ -52,6 +55,53 @@ void WriteMemoryFile(const std::string& text) {
   Require(pwrite(fd, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size()));
 }
 
+template <typename T>
+void RunGemm(const amdahl::GemmConfig& c) {
+  using namespace amdahl;
+  // Past one block in every direction, but small: at most ~100^3.
+  const size_t m = std::min<size_t>(c.mc, 64) + c.mr + 1;
+  const size_t n = std::min<size_t>(c.nc, 64) + 5;
+  const size_t k = std::min<size_t>(c.kc, 64) + 7;
+  std::vector<T> a(m * k, T(1)), b(k * n, T(1)), out(m * n, T(0));
+  for (Trans ta : {Trans::kNo, Trans::kYes}) {
+    Gemm(ta, Trans::kNo, m, n, k, T(1), a.data(), ta == Trans::kYes ? m : k, b.data(), n,
+         T(0), out.data(), n);
+    for (T v : out) Require(v == static_cast<T>(k));
+  }
+}
+
+void RunGemmWith(amdahl::DType dtype, amdahl::GemmConfig c) {
+  using namespace amdahl;
+  c.threads = 1;
+  c.a_in_place_max_bytes = 0;
+  c.b_in_place_max_bytes = 0;
+  detail::SetGemmOverride(dtype, &c);
+  switch (dtype) {
+    case DType::kF32: RunGemm<float>(c); break;
+    case DType::kF64: RunGemm<double>(c); break;
+    case DType::kI32: RunGemm<int32_t>(c); break;
+    case DType::kI64: RunGemm<int64_t>(c); break;
+  }
+  detail::SetGemmOverride(dtype, nullptr);
+}
+
+void RunGemmUnder(const amdahl::GemmWisdom& e) {
+  using namespace amdahl;
+  const GemmConfig defaults = DefaultGemmConfig(e.dtype, 64, 64, 64);
+  // As the library applies the entry (it only applies to its own tile).
+  const GemmConfig applied = ApplyGemmWisdom(defaults, e);
+  Require(GemmConfigProblem(applied).empty());
+  RunGemmWith(e.dtype, applied);
+  // The entry's blocks on this build's tile, whatever tile the entry names,
+  // so that mutated blocks reach the packing: what the check lets through
+  // must run within the buffers.
+  GemmConfig blocks = defaults;
+  blocks.mc = e.config.mc;
+  blocks.kc = e.config.kc;
+  blocks.nc = e.config.nc;
+  if (GemmConfigProblem(blocks).empty()) RunGemmWith(e.dtype, blocks);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -78,6 +128,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string why_again;
     Require(detail::ParseWisdom(saved, h.host, &again, &why_again));
     Require(detail::WisdomText({again}) == saved);
+  }
+
+  // GEMM runs under every configuration that loaded, as the library would
+  // apply it, packing forced and every block edge crossed: a block that got
+  // through the loader but does not fit the packing shows up under ASan.
+  if (hit) {
+    for (const GemmWisdom& e : w.gemm) RunGemmUnder(e);
   }
 
   // Through a file, as the library loads it: lenient, then strict.
