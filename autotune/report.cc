@@ -19,9 +19,11 @@ std::string Fixed(double v, int digits) {
 
 std::string FormatTable(const std::vector<Row>& rows) {
   std::ostringstream out;
+  out << "(kc/nc: the GEMM blocks searched; mc and the loops' grain are the analytical"
+         " defaults)\n";
   char line[256];
   std::snprintf(line, sizeof(line), "%-6s %-5s %10s %7s %-16s %12s %8s %8s %10s\n", "kernel",
-                "dtype", "size", "threads", "blocks", "rate", "% peak", "speedup", "cutoff");
+                "dtype", "size", "threads", "kc/nc", "rate", "% peak", "speedup", "cutoff");
   out << line;
   for (const Row& r : rows) {
     const std::string rate = Fixed(r.rate, 1) + " " + r.unit;
@@ -49,6 +51,10 @@ std::string FormatAmdahl(const std::vector<Curve>& curves, const amdahl::HostWis
       for (double e : c.fit.karp_flatt) out << " " << Fixed(e, 3);
     }
     out << "  (" << Fixed(c.rate_all, 1) << " " << c.unit << " on all threads)";
+    if (c.speedup.size() <= 2) {
+      out << "\n      rough: a fit through " << c.speedup.size()
+          << " points (1 and " << c.speedup.size() << " threads) has no check of its own";
+    }
     if (c.bandwidth_bound) {
       out << "\n      limited by memory bandwidth (roofline: " << Fixed(w.memory_gbps, 1)
           << " GB/s measured), not by serial code: more cores add no bandwidth";

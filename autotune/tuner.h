@@ -60,9 +60,11 @@ class Tuner {
   void TuneLoops();
   void TuneGemm();
   void MeasureCurves();
-  // Compares the search with an exhaustive grid on a small subset (f32 GEMM
-  // 256 and 512, Scale f32 1 Mi) and prints the ratios.
-  void Validate();
+  // Judges `saved` (the wisdom stored for this host) on a small subset (f32
+  // GEMM 256 and 512, Scale f32 1 Mi): re-timed against an exhaustive grid
+  // and the defaults; prints the ratios. Returns false when an entry is
+  // missing or saved / exhaustive-best < 0.95 or saved / defaults < 0.97.
+  bool Validate(const amdahl::HostWisdom& saved);
 
   const amdahl::HostWisdom& wisdom() const { return wisdom_; }
   const std::vector<Row>& rows() const { return rows_; }

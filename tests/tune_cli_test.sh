@@ -22,24 +22,80 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['results']
 grep -q 'scale/f32' "$work/show.txt" && grep -q 'dot/f64' "$work/show.txt" \
   || { echo "a partial tune lost entries:"; cat "$work/show.txt"; exit 1; }
 
-# (The exhaustive grids of --validate take minutes under sanitizers and add
-# no code of their own to check there.)
+# --validate judges the saved wisdom: nothing saved for this host is a
+# failure; otherwise three lines of figures, and the exit code must agree
+# with them (1 exactly when a ratio is under its goal, 0.95 or 0.97).
+if "$tune" --validate --out "$work/none.json" >"$work/validate.txt" 2>&1; then
+  echo "--validate passed without any wisdom"; cat "$work/validate.txt"; exit 1
+fi
+grep -q 'no wisdom for this host' "$work/validate.txt" || { cat "$work/validate.txt"; exit 1; }
+# (The exhaustive grids take minutes under sanitizers and add no code of
+# their own to check there.)
 if [ "$sanitize" = none ]; then
-  "$tune" --validate >"$work/validate.txt"
-  [ "$(grep -c 'tuned/exhaustive-best' "$work/validate.txt")" -eq 3 ] || { cat "$work/validate.txt"; exit 1; }
+  "$tune" --kernels gemm,scale --dtypes f32 --budget 8 --out "$out" >/dev/null
+  set +e
+  "$tune" --validate --out "$out" >"$work/validate.txt" 2>&1
+  code=$?
+  set -e
+  python3 - "$work/validate.txt" "$code" <<'PY' || { cat "$work/validate.txt"; exit 1; }
+import re, sys
+text, code = open(sys.argv[1]).read(), int(sys.argv[2])
+rows = re.findall(r"^  (\S+) +saved \((\w+)\) / exhaustive-best ([\d.]+), saved / defaults ([\d.]+)  (ok|FAIL)", text, re.M)
+assert [r[0] for r in rows] == ["gemm/f32/256", "gemm/f32/512", "scale/f32/1048576"], rows
+failing = False
+for name, source, best, defaults, verdict in rows:
+    assert source in ("wisdom", "interpolated"), (name, source)
+    best, defaults = float(best), float(defaults)
+    assert 0.05 < best < 20 and 0.05 < defaults < 20, (name, best, defaults)
+    bad = best < 0.95 or defaults < 0.97
+    assert verdict == ("FAIL" if bad else "ok"), (name, best, defaults, verdict)
+    failing |= bad
+assert code == (1 if failing else 0), ("exit code", code, "failing", failing)
+print("tune_cli: --validate figures:", ", ".join(f"{r[0]} {r[2]}/{r[3]} {r[4]}" for r in rows))
+PY
+fi
+
+# The library's kernel tests under a real tuned file, on purpose (every
+# other run of them reads a file that does not exist): GEMM blocks and
+# thread counts as the tuner chose them.
+if [ -n "$gemm_test" ]; then
+  AMDAHL_WISDOM="$out" "$gemm_test" >"$work/gemm.txt" 2>&1 \
+    || { tail -30 "$work/gemm.txt"; echo "gemm tests failed under tuned wisdom"; exit 1; }
+  AMDAHL_WISDOM="$out" "$reduce_test" >"$work/reduce.txt" 2>&1 \
+    || { tail -30 "$work/reduce.txt"; echo "reduce tests failed under tuned wisdom"; exit 1; }
+  if grep -q 'amdahl: warning: wisdom' "$work/gemm.txt"; then
+    grep 'amdahl: warning' "$work/gemm.txt"; echo "the tuned file did not load"; exit 1
+  fi
 fi
 
 # Killed with SIGKILL at any moment of a run, the tool leaves the wisdom it
-# found whole (and the next save clears what it left behind).
-for delay in 0.3 1.1 1.9 2.6 3.4; do
-  "$tune" --kernels scale --dtypes f32 --budget 2 --out "$out" >/dev/null 2>&1 &
-  sleep "$delay"
-  kill -KILL $! 2>/dev/null || true
-  wait $! 2>/dev/null || true
+# found whole (and the next save clears what it left behind). Each kill must
+# land while the tool runs: the delays are fractions of a whole run's time,
+# and a kill that came too late is tried again sooner.
+start=$(date +%s%N)
+"$tune" --kernels scale --dtypes f32 --budget 4 --out "$out" >/dev/null 2>&1
+whole_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+for percent in 5 25 45 65 85; do
+  delay_ms=$(( whole_ms * percent / 100 ))
+  landed=0
+  for try in 1 2 3 4; do
+    "$tune" --kernels scale --dtypes f32 --budget 4 --out "$out" >/dev/null 2>&1 &
+    pid=$!
+    sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+    killed=0
+    kill -KILL "$pid" 2>/dev/null && killed=1
+    set +e
+    wait "$pid" 2>/dev/null
+    code=$?
+    set -e
+    if [ "$killed" -eq 1 ] && [ "$code" -eq 137 ]; then landed=1; break; fi
+    delay_ms=$(( delay_ms / 2 ))
+  done
+  [ "$landed" -eq 1 ] || { echo "no kill landed during a run at $percent % of $whole_ms ms"; exit 1; }
   "$tune" --show --out "$out" >"$work/show.txt" \
-    || { echo "wisdom damaged by a kill after $delay s"; cat "$work/show.txt"; exit 1; }
+    || { echo "wisdom damaged by a kill after $delay_ms ms"; cat "$work/show.txt"; exit 1; }
   grep -q 'scale/f32' "$work/show.txt" && grep -q 'dot/f64' "$work/show.txt" \
-    || { echo "entries lost by a kill after $delay s"; cat "$work/show.txt"; exit 1; }
+    || { echo "entries lost by a kill after $delay_ms ms"; cat "$work/show.txt"; exit 1; }
 done
 
 # A full disk: a clear error, after the measurement.
