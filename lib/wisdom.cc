@@ -662,6 +662,10 @@ void LoadActive() {
   const char* strict = std::getenv("AMDAHL_WISDOM_STRICT");
   const HostWisdom* w = detail::LoadWisdomFor(
       WisdomPath(), CurrentHostKey(), strict != nullptr && std::strcmp(strict, "1") == 0);
+  // The wisdom it replaces stays reachable: tables built from it may still
+  // be read by kernels on other threads.
+  static auto* retired = new std::vector<const HostWisdom*>();
+  if (const HostWisdom* old = g_active.load(std::memory_order_relaxed)) retired->push_back(old);
   g_active.store(w, std::memory_order_release);
   g_active_loaded.store(true, std::memory_order_release);
 }
