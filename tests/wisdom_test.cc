@@ -401,8 +401,11 @@ namespace {
 // Run by tests/tune_cli_test.sh after amdahl-tune tuned scale/f32.
 TEST(WisdomLibrary, ChildSeesWhatTheToolWrote) {
   if (!amdahl_test::IsChild()) GTEST_SKIP() << "runs from tune_cli_test.sh";
-  EXPECT_STREQ("wisdom", GetLoopConfig(Kernel::kScale, DType::kF32, 1 << 20).source);
-  EXPECT_STREQ("defaults", GetLoopConfig(Kernel::kDot, DType::kI32, 1 << 20).source);
+  // 2^10 is the bucket the tuner always measures; larger ones only within
+  // its budget (a slow sanitizer build may not reach them, and then stores
+  // nothing for them rather than a guess).
+  EXPECT_STREQ("wisdom", GetLoopConfig(Kernel::kScale, DType::kF32, 1 << 10).source);
+  EXPECT_STREQ("defaults", GetLoopConfig(Kernel::kDot, DType::kI32, 1 << 10).source);
 }
 
 }  // namespace
