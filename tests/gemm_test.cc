@@ -19,6 +19,7 @@
 #include "amdahl/wisdom.h"
 #include "amdahl/pool.h"
 #include "amdahl/topology.h"
+#include "lib/dtype.h"
 #include "tests/test_util.h"
 
 namespace amdahl {
@@ -293,21 +294,13 @@ class GemmOverrideScope {
   GemmConfig c_;
 };
 
-template <typename T>
-constexpr DType DTypeOfT() {
-  if (std::is_same_v<T, float>) return DType::kF32;
-  if (std::is_same_v<T, double>) return DType::kF64;
-  if (std::is_same_v<T, int32_t>) return DType::kI32;
-  return DType::kI64;
-}
-
 // The packed paths of A and B (in-place reads off), under a sweep of block
 // sizes: kc from 1 to past k, mc and nc at odd multiples of the tile, and
 // the values the tuner's candidates take around the analytical model; then
 // the in-place paths under the same blocks. Every dtype, every target.
 TYPED_TEST(GemmTest, PackedPathsUnderABlockSweepOnEveryTarget) {
   using T = TypeParam;
-  constexpr DType dt = DTypeOfT<T>();
+  constexpr DType dt = DTypeOf<T>();
   amdahl_test::ForEachTarget([&](const char* target) {
     std::mt19937_64 rng(99);
     const GemmConfig model = DefaultGemmConfig(dt, 200, 200, 200);
@@ -350,7 +343,7 @@ TYPED_TEST(GemmTest, PackedPathsUnderABlockSweepOnEveryTarget) {
 // buffers: an override with them is refused, naming the block.
 TYPED_TEST(GemmTest, OverrideWithBlocksThatAreNotWholeTilesIsRefused) {
   using T = TypeParam;
-  constexpr DType dt = DTypeOfT<T>();
+  constexpr DType dt = DTypeOf<T>();
   const GemmConfig model = DefaultGemmConfig(dt, 1024, 1024, 1024);
   EXPECT_TRUE(GemmConfigProblem(model).empty()) << GemmConfigProblem(model);
   GemmConfig bad = model;
@@ -382,7 +375,7 @@ TYPED_TEST(GemmTest, OverrideWithBlocksThatAreNotWholeTilesIsRefused) {
 // kernel running with the wrong sliver widths.
 TYPED_TEST(GemmTest, OverrideOfAnotherTargetsTileIsAnError) {
   using T = TypeParam;
-  constexpr DType dt = DTypeOfT<T>();
+  constexpr DType dt = DTypeOf<T>();
   GemmConfig c = DefaultGemmConfig(dt, 64, 64, 64);
   c.mr *= 2;
   c.mc = c.mr;
@@ -405,7 +398,7 @@ constexpr size_t kFileKc = 37;
 
 template <typename T>
 bool ChildChecksUnderTheFile(std::mt19937_64& rng) {
-  constexpr DType dt = DTypeOfT<T>();
+  constexpr DType dt = DTypeOf<T>();
   const GemmConfig c = GetGemmConfig(dt, 150, 150, 150);
   EXPECT_STREQ("wisdom", c.source) << DTypeName(dt);
   EXPECT_EQ(3 * c.mr, c.mc);
