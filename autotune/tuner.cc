@@ -10,6 +10,7 @@
 
 #include "amdahl/amdahl.h"
 #include "autotune/search.h"
+#include "lib/hooks.h"
 
 namespace amdahl_tune {
 

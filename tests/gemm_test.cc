@@ -19,8 +19,8 @@
 #include "amdahl/wisdom.h"
 #include "amdahl/pool.h"
 #include "amdahl/topology.h"
-#include "lib/dtype.h"
 #include "tests/test_util.h"
+#include "lib/hooks.h"
 
 namespace amdahl {
 namespace {

@@ -20,6 +20,7 @@
 
 #include "amdahl/topology.h"
 #include "tests/test_util.h"
+#include "lib/hooks.h"
 
 namespace amdahl {
 namespace {

@@ -11,6 +11,7 @@
 
 #include "amdahl/pool.h"
 #include "tests/test_util.h"
+#include "lib/hooks.h"
 
 namespace amdahl {
 namespace {

@@ -16,6 +16,7 @@
 #include "amdahl/config.h"
 #include "amdahl/error.h"
 #include "tests/test_util.h"
+#include "lib/hooks.h"
 
 namespace amdahl {
 namespace {

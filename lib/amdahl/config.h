@@ -7,20 +7,17 @@
 #include <cstddef>
 #include <string>
 
+#include "amdahl/dtype.h"
 #include "amdahl/export.h"
 
 namespace amdahl {
 
 enum class Kernel { kScale, kAxpy, kAdd, kTriad, kSum, kDot, kGemm };
-enum class DType { kF32, kF64, kI32, kI64 };
 
 AMDAHL_API const char* KernelName(Kernel kernel);  // "scale", ...
-AMDAHL_API const char* DTypeName(DType dtype);     // "f32", ...
-AMDAHL_API size_t DTypeSize(DType dtype);
 
-// Parse the names above; false if `name` is none of them.
+// Parses a name above; false if `name` is none of them.
 AMDAHL_API bool KernelFromName(const std::string& name, Kernel* kernel);
-AMDAHL_API bool DTypeFromName(const std::string& name, DType* dtype);
 
 // Bytes a streaming kernel reads plus writes per element (Scale: 2 arrays).
 AMDAHL_API size_t BytesPerElement(Kernel kernel, DType dtype);
@@ -79,18 +76,6 @@ inline size_t ChunkSize(size_t n, const LoopConfig& c) {
   const size_t share = ((n + threads - 1) / threads + 63) / 64 * 64;
   return share > c.grain ? share : c.grain;
 }
-
-namespace detail {
-
-// For amdahl-tune: until cleared (nullptr), Get*Config returns a copy of
-// `config` for this kernel and type, whatever the size (threads still capped
-// by NumThreads()). The pointee must outlive the override. Set it only while
-// no kernel of that type runs. A GEMM override must pass GemmConfigProblem
-// for the target that runs it (else amdahl::Error, here or at the call).
-AMDAHL_API void SetLoopOverride(Kernel kernel, DType dtype, const LoopConfig* config);
-AMDAHL_API void SetGemmOverride(DType dtype, const GemmConfig* config);
-
-}  // namespace detail
 
 // Leaf size of the reductions' fixed chunk tree, in elements. A constant, not
 // configuration: it decides the bits of a float sum.

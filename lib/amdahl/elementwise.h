@@ -13,11 +13,13 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "amdahl/dtypes.h"
+
 #include "amdahl/export.h"
 
 namespace amdahl {
 
-#define AMDAHL_ELEMENTWISE_API(T)                                            \
+#define AMDAHL_ELEMENTWISE_API(T, ID, name)                                  \
   /* y[i] = a * x[i] for i in [0, n) */                                      \
   AMDAHL_API void Scale(size_t n, T a, const T* x, T* y);                    \
   /* y[i] = a * x[i] + y[i] */                                               \
@@ -27,10 +29,7 @@ namespace amdahl {
   /* z[i] = x[i] + a * y[i] */                                               \
   AMDAHL_API void Triad(size_t n, const T* x, T a, const T* y, T* z);
 
-AMDAHL_ELEMENTWISE_API(float)
-AMDAHL_ELEMENTWISE_API(double)
-AMDAHL_ELEMENTWISE_API(int32_t)
-AMDAHL_ELEMENTWISE_API(int64_t)
+AMDAHL_FOR_EACH_DTYPE(AMDAHL_ELEMENTWISE_API)
 #undef AMDAHL_ELEMENTWISE_API
 
 }  // namespace amdahl

@@ -22,6 +22,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "amdahl/dtypes.h"
+
 #include "amdahl/export.h"
 
 namespace amdahl {
@@ -29,16 +31,13 @@ namespace amdahl {
 enum class Trans { kNo, kYes };
 enum class Layout { kRowMajor, kColMajor };
 
-#define AMDAHL_GEMM_API(T)                                                   \
+#define AMDAHL_GEMM_API(T, ID, name)                                         \
   AMDAHL_API void Gemm(Trans trans_a, Trans trans_b, size_t m, size_t n,    \
                        size_t k, T alpha, const T* a, size_t lda,           \
                        const T* b, size_t ldb, T beta, T* c, size_t ldc,    \
                        Layout layout = Layout::kRowMajor);
 
-AMDAHL_GEMM_API(float)
-AMDAHL_GEMM_API(double)
-AMDAHL_GEMM_API(int32_t)
-AMDAHL_GEMM_API(int64_t)
+AMDAHL_FOR_EACH_DTYPE(AMDAHL_GEMM_API)
 #undef AMDAHL_GEMM_API
 
 }  // namespace amdahl

@@ -46,14 +46,8 @@ namespace HWY_NAMESPACE {
 // read, one written).
 template <typename T>
 LoopConfig MapConfig(size_t n) {
-  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double> ||
-                    std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>,
-                "ParallelMap supports float, double, int32_t and int64_t");
-  const DType dtype = std::is_same_v<T, float>    ? DType::kF32
-                      : std::is_same_v<T, double> ? DType::kF64
-                      : std::is_same_v<T, int32_t> ? DType::kI32
-                                                   : DType::kI64;
-  return GetLoopConfig(Kernel::kScale, dtype, n);
+  // DTypeOf: a type outside the dtype list does not compile.
+  return GetLoopConfig(Kernel::kScale, DTypeOf<T>(), n);
 }
 
 // out[i, i + N) = f(d, in[i, i + N)) over [0, count), on this thread.

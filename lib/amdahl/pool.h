@@ -65,16 +65,6 @@ void CallChunk(const void* ctx, size_t begin, size_t end) {
   (*static_cast<const F*>(ctx))(begin, end);
 }
 
-// Starts every worker's 32-bit epoch counter at `epoch` (tests start it next
-// to the wrap). Returns false, changing nothing, once a worker exists.
-AMDAHL_API bool SetPoolEpochsForTesting(uint32_t epoch);
-
-// Resolves the thread count from the environment values (either may be null)
-// and the usable core count. Sets *warning when a value was rejected.
-AMDAHL_API size_t ThreadCountFromEnv(const char* amdahl_num_threads,
-                                     const char* omp_num_threads,
-                                     size_t usable_cores, std::string* warning);
-
 }  // namespace detail
 
 // Calls f(chunk_begin, chunk_end) for every chunk of [begin, end): chunks are

@@ -19,20 +19,19 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "amdahl/dtypes.h"
+
 #include "amdahl/export.h"
 
 namespace amdahl {
 
-#define AMDAHL_REDUCE_API(T)                                                 \
+#define AMDAHL_REDUCE_API(T, ID, name)                                       \
   /* Returns the sum of x[i] for i in [0, n); 0 for n == 0. */              \
   AMDAHL_API T Sum(size_t n, const T* x);                                    \
   /* Returns the sum of x[i] * y[i] for i in [0, n); 0 for n == 0. */       \
   AMDAHL_API T Dot(size_t n, const T* x, const T* y);
 
-AMDAHL_REDUCE_API(float)
-AMDAHL_REDUCE_API(double)
-AMDAHL_REDUCE_API(int32_t)
-AMDAHL_REDUCE_API(int64_t)
+AMDAHL_FOR_EACH_DTYPE(AMDAHL_REDUCE_API)
 #undef AMDAHL_REDUCE_API
 
 }  // namespace amdahl

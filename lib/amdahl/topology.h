@@ -54,19 +54,6 @@ AMDAHL_API Topology DetectTopology();
 // Formats the topology for a person: one line per number with its source.
 AMDAHL_API std::string DescribeTopology(const Topology& topo);
 
-namespace detail {
-
-// Returns the CPU quota of the cgroup described by `proc_self_cgroup` (the
-// text of /proc/self/cgroup) under the cgroup file system at `cgroup_root`
-// (normally "/sys/fs/cgroup"), as a possibly fractional number of CPUs: the
-// smallest quota/period on the path to the root, v2 (cpu.max) or v1
-// (cpu.cfs_quota_us). Returns 0 when there is no quota. Sets *source.
-AMDAHL_API double CgroupCpuQuota(const std::string& proc_self_cgroup,
-                                 const std::string& cgroup_root,
-                                 std::string* source);
-
-}  // namespace detail
-
 }  // namespace amdahl
 
 #endif  // AMDAHL_TOPOLOGY_H_

@@ -124,22 +124,6 @@ AMDAHL_API const HostWisdom* ActiveWisdom();
 // threads; a call already running keeps the configuration it started with.
 AMDAHL_API void ReloadWisdom();
 
-namespace detail {
-
-// The parser under LoadWisdom, on text (the fuzzer's entry point).
-AMDAHL_API bool ParseWisdom(const std::string& text, const HostKey& host,
-                            HostWisdom* out, std::string* why);
-// Every well-formed host entry of the text; damaged ones are skipped.
-AMDAHL_API std::vector<HostWisdom> ParseAllWisdom(const std::string& text);
-// The file text SaveWisdom writes for these hosts.
-AMDAHL_API std::string WisdomText(const std::vector<HostWisdom>& hosts);
-// ActiveWisdom's decision for a path: the host's wisdom (owned by the
-// caller), or null after one warning, or std::runtime_error when strict.
-AMDAHL_API const HostWisdom* LoadWisdomFor(const std::string& path,
-                                           const HostKey& host, bool strict);
-
-}  // namespace detail
-
 }  // namespace amdahl
 
 #endif  // AMDAHL_WISDOM_H_

@@ -137,7 +137,7 @@ void TriadT(const T* x, T a, const T* y, T* z, size_t n, bool stream) {
          });
 }
 
-#define AMDAHL_DEFINE_ELEMENTWISE(T, NAME)                                    \
+#define AMDAHL_DEFINE_ELEMENTWISE(T, NAME, name)                                    \
   void Scale##NAME(T a, const T* x, T* y, size_t n, bool s) {                \
     ScaleT(a, x, y, n, s);                                                    \
   }                                                                           \
@@ -150,10 +150,7 @@ void TriadT(const T* x, T a, const T* y, T* z, size_t n, bool stream) {
   void Triad##NAME(const T* x, T a, const T* y, T* z, size_t n, bool s) {    \
     TriadT(x, a, y, z, n, s);                                                 \
   }
-AMDAHL_DEFINE_ELEMENTWISE(float, F32)
-AMDAHL_DEFINE_ELEMENTWISE(double, F64)
-AMDAHL_DEFINE_ELEMENTWISE(int32_t, I32)
-AMDAHL_DEFINE_ELEMENTWISE(int64_t, I64)
+AMDAHL_FOR_EACH_DTYPE(AMDAHL_DEFINE_ELEMENTWISE)
 #undef AMDAHL_DEFINE_ELEMENTWISE
 
 }  // namespace HWY_NAMESPACE
@@ -164,7 +161,7 @@ HWY_AFTER_NAMESPACE();
 namespace amdahl {
 namespace ops {
 
-#define AMDAHL_EXPORT_ELEMENTWISE(T, NAME)                                    \
+#define AMDAHL_EXPORT_ELEMENTWISE(T, NAME, name)                                    \
   HWY_EXPORT(Scale##NAME);                                                    \
   HWY_EXPORT(Axpy##NAME);                                                     \
   HWY_EXPORT(Add##NAME);                                                      \
@@ -181,10 +178,7 @@ namespace ops {
   void Triad(const T* x, T a, const T* y, T* z, size_t n, bool s) {          \
     HWY_DYNAMIC_DISPATCH(Triad##NAME)(x, a, y, z, n, s);                      \
   }
-AMDAHL_EXPORT_ELEMENTWISE(float, F32)
-AMDAHL_EXPORT_ELEMENTWISE(double, F64)
-AMDAHL_EXPORT_ELEMENTWISE(int32_t, I32)
-AMDAHL_EXPORT_ELEMENTWISE(int64_t, I64)
+AMDAHL_FOR_EACH_DTYPE(AMDAHL_EXPORT_ELEMENTWISE)
 #undef AMDAHL_EXPORT_ELEMENTWISE
 
 }  // namespace ops

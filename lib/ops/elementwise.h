@@ -11,10 +11,12 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "amdahl/dtypes.h"
+
 namespace amdahl {
 namespace ops {
 
-#define AMDAHL_DECLARE_ELEMENTWISE(T)                                        \
+#define AMDAHL_DECLARE_ELEMENTWISE(T, ID, name)                              \
   /* y[i] = a * x[i] */                                                      \
   void Scale(T a, const T* x, T* y, size_t n, bool stream);                  \
   /* y[i] += a * x[i] */                                                     \
@@ -24,10 +26,7 @@ namespace ops {
   /* z[i] = x[i] + a * y[i] (fused multiply-add for floats) */              \
   void Triad(const T* x, T a, const T* y, T* z, size_t n, bool stream);
 
-AMDAHL_DECLARE_ELEMENTWISE(float)
-AMDAHL_DECLARE_ELEMENTWISE(double)
-AMDAHL_DECLARE_ELEMENTWISE(int32_t)
-AMDAHL_DECLARE_ELEMENTWISE(int64_t)
+AMDAHL_FOR_EACH_DTYPE(AMDAHL_DECLARE_ELEMENTWISE)
 #undef AMDAHL_DECLARE_ELEMENTWISE
 
 }  // namespace ops

@@ -16,6 +16,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "amdahl/dtypes.h"
+
 namespace amdahl {
 namespace ops {
 
@@ -47,7 +49,7 @@ struct ALayout {
   size_t sliver_stride;
 };
 
-#define AMDAHL_DECLARE_GEMM(T)                                                \
+#define AMDAHL_DECLARE_GEMM(T, ID, name)                                      \
   GemmTile GemmTileOf(const T* type_tag);                                     \
   /* C[0, mc) x [0, nc) = alpha * A_panel * B_block + beta * C, with A and  \
      B laid out as a_layout and b_layout say. `tile` must be                 \
@@ -56,10 +58,7 @@ struct ALayout {
                  ALayout a_layout, const T* b, BLayout b_layout, T alpha,     \
                  T beta, T* c, size_t ldc);
 
-AMDAHL_DECLARE_GEMM(float)
-AMDAHL_DECLARE_GEMM(double)
-AMDAHL_DECLARE_GEMM(int32_t)
-AMDAHL_DECLARE_GEMM(int64_t)
+AMDAHL_FOR_EACH_DTYPE(AMDAHL_DECLARE_GEMM)
 #undef AMDAHL_DECLARE_GEMM
 
 }  // namespace ops

@@ -104,7 +104,7 @@ void DotLeavesT(const T* HWY_RESTRICT x, const T* HWY_RESTRICT y, size_t n,
   }
 }
 
-#define AMDAHL_DEFINE_REDUCE(T, NAME)                                         \
+#define AMDAHL_DEFINE_REDUCE(T, NAME, name)                                         \
   void SumLeaves##NAME(const T* x, size_t n, size_t leaf, T* partials) {     \
     SumLeavesT(x, n, leaf, partials);                                         \
   }                                                                           \
@@ -112,10 +112,7 @@ void DotLeavesT(const T* HWY_RESTRICT x, const T* HWY_RESTRICT y, size_t n,
                        T* partials) {                                         \
     DotLeavesT(x, y, n, leaf, partials);                                      \
   }
-AMDAHL_DEFINE_REDUCE(float, F32)
-AMDAHL_DEFINE_REDUCE(double, F64)
-AMDAHL_DEFINE_REDUCE(int32_t, I32)
-AMDAHL_DEFINE_REDUCE(int64_t, I64)
+AMDAHL_FOR_EACH_DTYPE(AMDAHL_DEFINE_REDUCE)
 #undef AMDAHL_DEFINE_REDUCE
 
 }  // namespace HWY_NAMESPACE
@@ -126,7 +123,7 @@ HWY_AFTER_NAMESPACE();
 namespace amdahl {
 namespace ops {
 
-#define AMDAHL_EXPORT_REDUCE(T, NAME)                                         \
+#define AMDAHL_EXPORT_REDUCE(T, NAME, name)                                         \
   HWY_EXPORT(SumLeaves##NAME);                                                \
   HWY_EXPORT(DotLeaves##NAME);                                                \
   void SumLeaves(const T* x, size_t n, size_t leaf, T* partials) {           \
@@ -136,10 +133,7 @@ namespace ops {
                  T* partials) {                                               \
     HWY_DYNAMIC_DISPATCH(DotLeaves##NAME)(x, y, n, leaf, partials);           \
   }
-AMDAHL_EXPORT_REDUCE(float, F32)
-AMDAHL_EXPORT_REDUCE(double, F64)
-AMDAHL_EXPORT_REDUCE(int32_t, I32)
-AMDAHL_EXPORT_REDUCE(int64_t, I64)
+AMDAHL_FOR_EACH_DTYPE(AMDAHL_EXPORT_REDUCE)
 #undef AMDAHL_EXPORT_REDUCE
 
 }  // namespace ops

@@ -11,19 +11,18 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "amdahl/dtypes.h"
+
 namespace amdahl {
 namespace ops {
 
-#define AMDAHL_DECLARE_REDUCE(T)                                             \
+#define AMDAHL_DECLARE_REDUCE(T, ID, name)                                   \
   /* partials[j] = sum of x over leaf j of [0, n) */                         \
   void SumLeaves(const T* x, size_t n, size_t leaf, T* partials);           \
   /* partials[j] = sum of x[i] * y[i] over leaf j of [0, n) */               \
   void DotLeaves(const T* x, const T* y, size_t n, size_t leaf, T* partials);
 
-AMDAHL_DECLARE_REDUCE(float)
-AMDAHL_DECLARE_REDUCE(double)
-AMDAHL_DECLARE_REDUCE(int32_t)
-AMDAHL_DECLARE_REDUCE(int64_t)
+AMDAHL_FOR_EACH_DTYPE(AMDAHL_DECLARE_REDUCE)
 #undef AMDAHL_DECLARE_REDUCE
 
 }  // namespace ops

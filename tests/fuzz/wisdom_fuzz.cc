@@ -18,6 +18,7 @@
 #include "amdahl/config.h"
 #include "amdahl/gemm.h"
 #include "amdahl/wisdom.h"
+#include "lib/hooks.h"
 
 namespace {
 

@@ -3,8 +3,7 @@
 
 #include "amdahl/config.h"
 #include "amdahl/pool.h"
-#include "lib/check.h"
-#include "lib/dtype.h"
+#include "lib/kernels/check.h"
 #include "lib/ops/elementwise.h"
 
 namespace amdahl {
@@ -77,17 +76,14 @@ void TriadImpl(size_t n, const T* x, T a, const T* y, T* z) {
 
 }  // namespace
 
-#define AMDAHL_DEFINE_ELEMENTWISE_API(T)                                      \
+#define AMDAHL_DEFINE_ELEMENTWISE_API(T, ID, name)                            \
   void Scale(size_t n, T a, const T* x, T* y) { ScaleImpl(n, a, x, y); }      \
   void Axpy(size_t n, T a, const T* x, T* y) { AxpyImpl(n, a, x, y); }        \
   void Add(size_t n, const T* x, const T* y, T* z) { AddImpl(n, x, y, z); }   \
   void Triad(size_t n, const T* x, T a, const T* y, T* z) {                   \
     TriadImpl(n, x, a, y, z);                                                 \
   }
-AMDAHL_DEFINE_ELEMENTWISE_API(float)
-AMDAHL_DEFINE_ELEMENTWISE_API(double)
-AMDAHL_DEFINE_ELEMENTWISE_API(int32_t)
-AMDAHL_DEFINE_ELEMENTWISE_API(int64_t)
+AMDAHL_FOR_EACH_DTYPE(AMDAHL_DEFINE_ELEMENTWISE_API)
 #undef AMDAHL_DEFINE_ELEMENTWISE_API
 
 }  // namespace amdahl

@@ -10,7 +10,8 @@
 #include <map>
 #include <sstream>
 
-#include "lib/target.h"
+#include "lib/runtime/target.h"
+#include "lib/hooks.h"
 
 namespace amdahl {
 namespace {

@@ -1,4 +1,4 @@
-#include "lib/check.h"
+#include "lib/kernels/check.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "lib/log.h"
+#include "lib/runtime/log.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -25,7 +25,8 @@
 #include "amdahl/error.h"
 #include "amdahl/machine.h"
 #include "amdahl/topology.h"
-#include "lib/log.h"
+#include "lib/runtime/log.h"
+#include "lib/hooks.h"
 
 #ifndef AMDAHL_VERSION
 #define AMDAHL_VERSION "unknown"

@@ -13,9 +13,9 @@
 #include "amdahl/pool.h"
 #include "amdahl/topology.h"
 #include "hwy/targets.h"
-#include "lib/log.h"
+#include "lib/runtime/log.h"
 #include "lib/ops/peak.h"
-#include "lib/target.h"
+#include "lib/runtime/target.h"
 
 namespace amdahl {
 

@@ -7,8 +7,7 @@
 
 #include "amdahl/config.h"
 #include "amdahl/pool.h"
-#include "lib/check.h"
-#include "lib/dtype.h"
+#include "lib/kernels/check.h"
 #include "lib/ops/reduce.h"
 
 namespace amdahl {
@@ -85,13 +84,10 @@ T DotImpl(size_t n, const T* x, const T* y) {
 
 }  // namespace
 
-#define AMDAHL_DEFINE_REDUCE_API(T)                                           \
+#define AMDAHL_DEFINE_REDUCE_API(T, ID, name)                                 \
   T Sum(size_t n, const T* x) { return SumImpl(n, x); }                       \
   T Dot(size_t n, const T* x, const T* y) { return DotImpl(n, x, y); }
-AMDAHL_DEFINE_REDUCE_API(float)
-AMDAHL_DEFINE_REDUCE_API(double)
-AMDAHL_DEFINE_REDUCE_API(int32_t)
-AMDAHL_DEFINE_REDUCE_API(int64_t)
+AMDAHL_FOR_EACH_DTYPE(AMDAHL_DEFINE_REDUCE_API)
 #undef AMDAHL_DEFINE_REDUCE_API
 
 }  // namespace amdahl

@@ -14,8 +14,7 @@
 #include "amdahl/elementwise.h"
 #include "amdahl/error.h"
 #include "amdahl/pool.h"
-#include "lib/check.h"
-#include "lib/dtype.h"
+#include "lib/kernels/check.h"
 #include "lib/ops/gemm.h"
 
 namespace amdahl {
@@ -349,17 +348,14 @@ void GemmImpl(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
 
 }  // namespace
 
-#define AMDAHL_DEFINE_GEMM_API(T)                                             \
+#define AMDAHL_DEFINE_GEMM_API(T, ID, name)                                   \
   void Gemm(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,       \
             T alpha, const T* a, size_t lda, const T* b, size_t ldb, T beta,  \
             T* c, size_t ldc, Layout layout) {                                \
     GemmImpl(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,  \
              layout);                                                         \
   }
-AMDAHL_DEFINE_GEMM_API(float)
-AMDAHL_DEFINE_GEMM_API(double)
-AMDAHL_DEFINE_GEMM_API(int32_t)
-AMDAHL_DEFINE_GEMM_API(int64_t)
+AMDAHL_FOR_EACH_DTYPE(AMDAHL_DEFINE_GEMM_API)
 #undef AMDAHL_DEFINE_GEMM_API
 
 }  // namespace amdahl

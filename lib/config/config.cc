@@ -11,14 +11,14 @@
 #include "amdahl/topology.h"
 #include "amdahl/wisdom.h"
 #include "amdahl/error.h"
-#include "lib/check.h"
+#include "lib/kernels/check.h"
 #include "lib/ops/gemm.h"
+#include "lib/hooks.h"
 
 namespace amdahl {
 namespace {
 
 constexpr int kNumKernels = static_cast<int>(Kernel::kGemm) + 1;
-constexpr int kNumDTypes = static_cast<int>(DType::kI64) + 1;
 
 }  // namespace
 
@@ -35,16 +35,6 @@ const char* KernelName(Kernel kernel) {
   return "?";
 }
 
-const char* DTypeName(DType dtype) {
-  switch (dtype) {
-    case DType::kF32: return "f32";
-    case DType::kF64: return "f64";
-    case DType::kI32: return "i32";
-    case DType::kI64: return "i64";
-  }
-  return "?";
-}
-
 bool KernelFromName(const std::string& name, Kernel* kernel) {
   CheckNotNull("KernelFromName", "kernel", kernel, 1);
   for (int k = 0; k < kNumKernels; ++k) {
@@ -54,22 +44,6 @@ bool KernelFromName(const std::string& name, Kernel* kernel) {
     }
   }
   return false;
-}
-
-bool DTypeFromName(const std::string& name, DType* dtype) {
-  CheckNotNull("DTypeFromName", "dtype", dtype, 1);
-  for (int t = 0; t < kNumDTypes; ++t) {
-    if (name == DTypeName(static_cast<DType>(t))) {
-      *dtype = static_cast<DType>(t);
-      return true;
-    }
-  }
-  return false;
-}
-
-size_t DTypeSize(DType dtype) {
-  CheckEnum("DTypeSize", "dtype", dtype, kNumDTypes, "DType");
-  return (dtype == DType::kF32 || dtype == DType::kI32) ? 4 : 8;
 }
 
 size_t BytesPerElement(Kernel kernel, DType dtype) {
@@ -223,13 +197,9 @@ LoopConfig GetLoopConfig(Kernel kernel, DType dtype, size_t n) {
 namespace {
 
 ops::GemmTile TileOf(DType dtype) {
-  switch (dtype) {
-    case DType::kF32: return ops::GemmTileOf(static_cast<const float*>(nullptr));
-    case DType::kF64: return ops::GemmTileOf(static_cast<const double*>(nullptr));
-    case DType::kI32: return ops::GemmTileOf(static_cast<const int32_t*>(nullptr));
-    case DType::kI64: return ops::GemmTileOf(static_cast<const int64_t*>(nullptr));
-  }
-  return ops::GemmTileOf(static_cast<const float*>(nullptr));
+  return VisitDType(dtype, [](auto tag) {
+    return ops::GemmTileOf(static_cast<const typename decltype(tag)::type*>(nullptr));
+  });
 }
 
 size_t RoundDown(size_t x, size_t multiple) {

@@ -34,7 +34,8 @@
 #include <vector>
 
 #include "amdahl/topology.h"
-#include "lib/log.h"
+#include "lib/runtime/log.h"
+#include "lib/hooks.h"
 
 namespace amdahl {
 namespace {
