@@ -184,51 +184,24 @@ int main(int argc, char** argv) {
   }
   // The library reads the same file the tuner writes (its earlier results
   // are the starting point); that there is none yet is no news here.
-  setenv("AMDAHL_WISDOM", out_path.c_str(), 1);
-  if (access(out_path.c_str(), F_OK) != 0) {
-    const char* quiet = std::getenv("AMDAHL_QUIET");
-    const std::string saved = quiet ? quiet : "";
-    setenv("AMDAHL_QUIET", "1", 1);
-    amdahl::ActiveWisdom();
-    if (quiet) {
-      setenv("AMDAHL_QUIET", saved.c_str(), 1);
-    } else {
-      unsetenv("AMDAHL_QUIET");
-    }
+  {
+    std::string why;
+    amdahl::SetWisdomPath(out_path, &why);
   }
   if (report) options.reserve_s = std::min(6.0, options.budget_s / 4);
   amdahl_tune::Tuner tuner(options);
   tuner.MeasureCeilings();
   tuner.TuneLoops();
   tuner.TuneGemm();
-  // Entries of kernels and sizes not tuned this time are kept.
-  amdahl::HostWisdom merged = tuner.wisdom();
-  {
-    amdahl::HostWisdom old;
-    std::string why, warning;
-    if (amdahl::LoadWisdom(out_path, merged.host, &old, &why, &warning)) {
-      for (const amdahl::LoopWisdom& l : old.loops) {
-        const bool retuned = std::any_of(merged.loops.begin(), merged.loops.end(), [&](const auto& n) {
-          return n.kernel == l.kernel && n.dtype == l.dtype && n.bucket == l.bucket;
-        });
-        if (!retuned) merged.loops.push_back(l);
-      }
-      for (const amdahl::GemmWisdom& g : old.gemm) {
-        const bool retuned = std::any_of(merged.gemm.begin(), merged.gemm.end(), [&](const auto& n) {
-          return n.dtype == g.dtype && n.bucket == g.bucket;
-        });
-        if (!retuned) merged.gemm.push_back(g);
-      }
-    }
-  }
+  // The save keeps entries of kernels and sizes not tuned this time.
   try {
-    amdahl::SaveWisdom(out_path, merged);
+    amdahl::SaveWisdom(out_path, tuner.wisdom());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "amdahl-tune: %s\n", e.what());
     return 1;
   }
   // The curves are measured as a user's program runs: under the wisdom just
-  // written (AMDAHL_WISDOM names out_path).
+  // written (the library's wisdom path is out_path).
   if (report) {
     amdahl::ReloadWisdom();
     tuner.MeasureCurves();

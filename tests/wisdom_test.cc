@@ -117,6 +117,29 @@ TEST_F(WisdomFile, OtherHostsAreKept) {
   EXPECT_EQ(99, got.memory_gbps);
 }
 
+// A save merges with the host's earlier entry: kernels, dtypes and sizes it
+// does not measure again are kept; the ones it does are replaced.
+TEST_F(WisdomFile, SaveKeepsTheHostsOtherKernels) {
+  HostWisdom first = Sample("cpu A");
+  SaveWisdom(path_, first);
+  HostWisdom second = Sample("cpu A");
+  second.memory_gbps = 50;
+  second.loops[0].config.serial_cutoff = 999;  // same kernel, dtype, bucket
+  LoopWisdom other = second.loops[0];
+  other.kernel = Kernel::kScale;
+  second.loops.push_back(other);
+  second.gemm.clear();  // GEMM not tuned this time
+  SaveWisdom(path_, second);
+  HostWisdom got;
+  std::string why;
+  ASSERT_TRUE(Load(first.host, &got, &why)) << why;
+  EXPECT_EQ(50, got.memory_gbps);
+  ASSERT_EQ(2u, got.loops.size());
+  for (const LoopWisdom& l : got.loops) EXPECT_EQ(999u, l.config.serial_cutoff);
+  ASSERT_EQ(1u, got.gemm.size());  // kept from the first save
+  EXPECT_EQ(384u, got.gemm[0].config.kc);
+}
+
 TEST_F(WisdomFile, MissesSayWhy) {
   HostWisdom got;
   std::string why;
@@ -363,6 +386,29 @@ TEST(WisdomLibrary, ChildMissUsesDefaults) {
   EXPECT_STREQ("defaults", GetLoopConfig(Kernel::kSum, DType::kF32, 100).source);
 }
 
+// One process switches wisdom files (one per MPI rank or Python session).
+TEST(WisdomLibrary, ChildSwitchesFiles) {
+  if (!amdahl_test::IsChild()) GTEST_SKIP() << "runs as a child process";
+  const fs::path dir = fs::path(WisdomPath()).parent_path();
+  HostWisdom w = Sample("");
+  w.host = CurrentHostKey();
+  const std::string tuned = (dir / "tuned.json").string();
+  SaveWisdom(tuned, w);
+  std::string why;
+  EXPECT_TRUE(SetWisdomPath(tuned, &why)) << why;
+  EXPECT_EQ(tuned, WisdomPath());
+  EXPECT_STREQ("wisdom", GetLoopConfig(Kernel::kTriad, DType::kF64, 1 << 20).source);
+  EXPECT_FALSE(SetWisdomPath((dir / "none.json").string(), &why));
+  EXPECT_EQ("no file", why);
+  EXPECT_STREQ("defaults", GetLoopConfig(Kernel::kTriad, DType::kF64, 1 << 20).source);
+  EXPECT_TRUE(SetWisdomPath(tuned));
+  EXPECT_STREQ("wisdom", GetLoopConfig(Kernel::kTriad, DType::kF64, 1 << 20).source);
+  // "" gives the choice back to the environment ($AMDAHL_WISDOM: no file).
+  EXPECT_FALSE(SetWisdomPath("", &why));
+  EXPECT_NE(tuned, WisdomPath());
+  EXPECT_STREQ("defaults", GetLoopConfig(Kernel::kTriad, DType::kF64, 1 << 20).source);
+}
+
 TEST(WisdomLibrary, ReadsTheFileOnceAndMissesGently) {
   if (amdahl_test::IsChild()) GTEST_SKIP();
   const fs::path dir = fs::temp_directory_path() / ("amdahl-wlib-" + std::to_string(getpid()));
@@ -390,6 +436,11 @@ TEST(WisdomLibrary, ReadsTheFileOnceAndMissesGently) {
   r = amdahl_test::RunSelf("AMDAHL_QUIET=1 AMDAHL_WISDOM=" + (dir / "later.json").string(),
                            "WisdomLibrary.ChildReloadsAfterASave");
   EXPECT_EQ(0, r.exit_code) << r.output;
+
+  r = amdahl_test::RunSelf("AMDAHL_WISDOM=" + (dir / "env.json").string(),
+                           "WisdomLibrary.ChildSwitchesFiles");
+  EXPECT_EQ(0, r.exit_code) << r.output;
+  EXPECT_EQ(std::string::npos, r.output.find("amdahl: warning")) << r.output;
   fs::remove_all(dir);
 }
 

@@ -13,6 +13,7 @@
 namespace amdahl {
 
 enum class Kernel { kScale, kAxpy, kAdd, kTriad, kSum, kDot, kGemm };
+constexpr int kNumKernels = static_cast<int>(Kernel::kGemm) + 1;
 
 AMDAHL_API const char* KernelName(Kernel kernel);  // "scale", ...
 

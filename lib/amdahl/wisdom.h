@@ -1,7 +1,7 @@
 // Wisdom: the configurations amdahl-tune measured on a host, stored as JSON
 // and read by the library at run time (lazily, once per process).
 //
-// Path, the first that is set: $AMDAHL_WISDOM, $XDG_CACHE_HOME/amdahl/
+// Path, the first that is set: SetWisdomPath(), $AMDAHL_WISDOM, $XDG_CACHE_HOME/amdahl/
 // wisdom.json, ~/.cache/amdahl/wisdom.json. One file holds any number of
 // hosts (a shared home on a mixed cluster); a host is identified by its
 // HostKey. A file that is missing, corrupt, truncated, of another schema or
@@ -95,9 +95,10 @@ AMDAHL_API bool LoadWisdom(const std::string& path, const HostKey& host,
                            HostWisdom* out, std::string* why,
                            std::string* warning);
 
-// Stores `wisdom` in `path`, replacing the entry of its host and keeping the
-// others exactly as they are (damaged ones too); creates the folder if
-// needed. A file that is not wisdom of this schema is first kept aside as
+// Stores `wisdom` in `path`, merged: the other hosts' entries are kept
+// exactly as they are (damaged ones too), and of its own host's earlier
+// entry what `wisdom` does not measure again (other kernels, dtypes, sizes)
+// is kept; ceilings are `wisdom`'s. Creates the folder if needed. A file that is not wisdom of this schema is first kept aside as
 // "<path>.damaged-<UTC time>" (a warning names it); one that cannot be read
 // is refused (std::runtime_error). The file is replaced atomically (a
 // saver killed at any moment leaves the old file whole); a symbolic link is
@@ -118,6 +119,15 @@ AMDAHL_API std::vector<HostWisdom> LoadAllWisdom(const std::string& path);
 // The wisdom the library runs with: loaded from WisdomPath() on first use,
 // null on a miss (after one warning, or an exception in strict mode).
 AMDAHL_API const HostWisdom* ActiveWisdom();
+
+// Makes `path` the wisdom file of this process (before $AMDAHL_WISDOM and
+// the rest; "" gives the choice back to the environment) and loads it now:
+// later calls run with what it holds, so one process can switch files (one
+// per MPI rank, one per Python session). Returns whether it holds wisdom for
+// this host. With `why` null a miss warns once (or throws under
+// AMDAHL_WISDOM_STRICT=1, as on first use); with `why` given, the caller
+// gets the reason instead and nothing is printed or thrown.
+AMDAHL_API bool SetWisdomPath(const std::string& path, std::string* why = nullptr);
 
 // Loads WisdomPath() again (after a save, or after $AMDAHL_WISDOM changed):
 // later calls run with what it holds. Safe while kernels run on other

@@ -25,6 +25,14 @@ std::string Folder(const std::string& path);
 // link to a shared file stays a link after a save.
 std::string ResolveLinks(const std::string& path);
 
+// Whether `path` (link-resolved) is a device or pipe rather than a regular
+// file or nothing; throws std::runtime_error when it is a folder.
+bool IsSpecial(const std::string& path);
+
+// Creates every missing folder of `dir` (mkdir -p); throws naming the one
+// that cannot be made.
+void MakeFolders(const std::string& dir);
+
 // Holds an exclusive lock on "<path>.lock" (created if needed) while it
 // lives: savers in other processes wait, so none drops what another wrote.
 class FileLock {

@@ -1,0 +1,214 @@
+// GEMM's configuration record: the analytical defaults (Low et al., TOMS
+// 2016) for the running target's register tile, size buckets of
+// floor(log2((m n k)^(1/3))), JSON fields, the tile rules every
+// configuration passes (GemmConfigProblem), and the tuner's override.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <string>
+
+#include "amdahl/config.h"
+#include "amdahl/error.h"
+#include "amdahl/pool.h"
+#include "amdahl/topology.h"
+#include "amdahl/wisdom.h"
+#include "lib/config/json_fields.h"
+#include "lib/config/records.h"
+#include "lib/hooks.h"
+#include "lib/kernels/check.h"
+#include "lib/ops/gemm.h"
+
+namespace amdahl {
+namespace {
+
+std::atomic<const GemmConfig*> g_gemm_override[kNumDTypes] = {};
+
+}  // namespace
+
+namespace detail {
+
+void SetGemmOverride(DType dtype, const GemmConfig* config) {
+  CheckEnum("detail::SetGemmOverride", "dtype", dtype, kNumDTypes, "DType");
+  if (config != nullptr) {
+    const std::string problem = GemmConfigProblem(*config);
+    if (!problem.empty()) {
+      throw Error("amdahl::detail::SetGemmOverride: config: " + problem);
+    }
+  }
+  g_gemm_override[static_cast<size_t>(dtype)].store(config);
+}
+
+}  // namespace detail
+
+int GemmBucket(size_t m, size_t n, size_t k) {
+  const double cube = std::cbrt(static_cast<double>(m) * static_cast<double>(n) *
+                                static_cast<double>(k));
+  return cube < 1 ? 0 : static_cast<int>(std::floor(std::log2(cube) + 1e-9));
+}
+
+namespace {
+
+ops::GemmTile TileOf(DType dtype) {
+  return VisitDType(dtype, [](auto tag) {
+    return ops::GemmTileOf(static_cast<const typename decltype(tag)::type*>(nullptr));
+  });
+}
+
+size_t RoundDown(size_t x, size_t multiple) {
+  return std::max(multiple, x / multiple * multiple);
+}
+
+}  // namespace
+
+GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
+  CheckEnum("DefaultGemmConfig", "dtype", dtype, kNumDTypes, "DType");
+  const Topology& topo = GetTopology();
+  const size_t s = DTypeSize(dtype);
+  const ops::GemmTile tile = TileOf(dtype);
+  GemmConfig c;
+  c.source = "defaults";
+  c.mr = tile.mr;
+  c.nr = tile.nr;
+  c.lanes = tile.lanes;
+  // Reading B in place pays while it fits in L1 (no TLB or set conflicts to
+  // speak of); beyond, packing is cheap next to the multiply.
+  c.b_in_place_max_bytes = topo.l1d_bytes.value;
+  // Reading A in place (8 row streams) measured as fast as packing it up to
+  // a few MiB, and it saves the transpose; beyond, packed slivers win.
+  c.a_in_place_max_bytes = 4 * topo.l2_bytes.value;
+  // Analytical model (Low et al., TOMS 2016), simplified: half of each cache
+  // level for the operand that lives there.
+  c.kc = std::clamp<size_t>(topo.l1d_bytes.value / 2 / (c.mr * s) / 16 * 16,
+                            128, 512);
+  c.nc = RoundDown(topo.l2_bytes.value / 2 / (c.kc * s), c.nr);
+  const size_t l3_share = topo.l3_bytes.value != 0
+                              ? topo.l3_bytes.value / topo.cores_per_l3.value
+                              : topo.l2_bytes.value;
+  // Whole tiles: capped at 4096 rows, then rounded down to a multiple of mr
+  // (4096 is not one of mr = 6).
+  c.mc = RoundDown(std::min<size_t>(l3_share / 2 / (c.kc * s), 4096), c.mr);
+  // At least ~2 MFLOP per thread: a fork-join costs about a microsecond.
+  const double flops = 2.0 * static_cast<double>(m) * static_cast<double>(n) *
+                       static_cast<double>(k);
+  const size_t useful = static_cast<size_t>(flops / 2e6);
+  c.threads = std::clamp<size_t>(useful, 1, NumThreads());
+  return c;
+}
+
+GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
+  CheckEnum("GetGemmConfig", "dtype", dtype, kNumDTypes, "DType");
+  if (const GemmConfig* forced =
+          g_gemm_override[static_cast<size_t>(dtype)].load(std::memory_order_acquire)) {
+    GemmConfig c = *forced;
+    c.threads = std::min(c.threads, NumThreads());
+    return c;
+  }
+  GemmConfig c = DefaultGemmConfig(dtype, m, n, k);
+  // Measured blocks for this size, if the tuner ran here with the same tile.
+  // The loader refused entries that are not whole tiles of their own mr x nr;
+  // checking the result again against this target's vector length costs
+  // nothing next to a GEMM and keeps a bad entry from ever reaching packing.
+  if (const HostWisdom* w = ActiveWisdom()) {
+    const int bucket = GemmBucket(m, n, k);
+    for (const GemmWisdom& e : w->gemm) {
+      if (e.dtype == dtype && e.bucket == bucket) return ApplyGemmWisdom(c, e);
+    }
+  }
+  return c;
+}
+
+GemmConfig ApplyGemmWisdom(const GemmConfig& defaults, const GemmWisdom& e) {
+  // The loader refused entries that are not whole tiles of their own mr x
+  // nr; an entry of another tile (another target) does not apply, and the
+  // result is checked against this target's vector length too, so that a
+  // bad entry never reaches the packing.
+  if (e.config.mr != defaults.mr || e.config.nr != defaults.nr) return defaults;
+  GemmConfig tuned = defaults;
+  tuned.mc = e.config.mc;
+  tuned.kc = e.config.kc;
+  tuned.nc = e.config.nc;
+  tuned.threads = std::min(e.config.threads, NumThreads());
+  tuned.source = e.config.source;
+  return GemmConfigProblem(tuned).empty() ? tuned : defaults;
+}
+
+std::string GemmConfigProblem(const GemmConfig& c) {
+  auto say = [](const char* what, size_t v, const std::string& rule) {
+    return std::string(what) + " = " + std::to_string(v) + " " + rule;
+  };
+  if (c.mr == 0 || c.nr == 0 || c.lanes == 0) {
+    return "mr, nr and lanes must be at least 1 (mr = " + std::to_string(c.mr) +
+           ", nr = " + std::to_string(c.nr) + ", lanes = " + std::to_string(c.lanes) + ")";
+  }
+  if (c.nr % c.lanes != 0) {
+    return say("nr", c.nr, "is not a multiple of lanes = " + std::to_string(c.lanes));
+  }
+  if (c.mc < c.mr || c.mc % c.mr != 0) {
+    return say("mc", c.mc, "is not a positive multiple of mr = " + std::to_string(c.mr));
+  }
+  if (c.nc < c.nr || c.nc % c.nr != 0) {
+    return say("nc", c.nc, "is not a positive multiple of nr = " + std::to_string(c.nr));
+  }
+  if (c.kc == 0) return say("kc", c.kc, "must be at least 1");
+  constexpr size_t kMaxBlockElements = size_t{1} << 26;
+  if (c.mc > kMaxBlockElements / c.kc || c.nc > kMaxBlockElements / c.kc) {
+    return "mc/kc/nc = " + std::to_string(c.mc) + "/" + std::to_string(c.kc) + "/" +
+           std::to_string(c.nc) + " make a packed block larger than 2^26 elements";
+  }
+  if (c.threads == 0) return say("threads", c.threads, "must be at least 1");
+  return "";
+}
+
+namespace records {
+
+using namespace json_fields;  // NOLINT: the typed readers
+
+// Blocks larger than this are never useful and could exhaust memory.
+constexpr uint64_t kMaxBlock = 1 << 20;
+constexpr uint64_t kMaxBlockElements = uint64_t{1} << 26;
+
+json GemmToJson(const GemmWisdom& e) {
+  json j{{"dtype", DTypeName(e.dtype)}, {"bucket", e.bucket},
+         {"mr", e.config.mr}, {"nr", e.config.nr}, {"mc", e.config.mc},
+         {"kc", e.config.kc}, {"nc", e.config.nc},
+         {"threads", e.config.threads}, {"gflops", e.gflops}};
+  if (e.interpolated) j["interpolated"] = true;
+  return j;
+}
+
+GemmWisdom GemmFromJson(const json& g) {
+  GemmWisdom e;
+  if (!DTypeFromName(Text(g, "dtype"), &e.dtype)) Bad("dtype", "is unknown");
+  e.bucket = static_cast<int>(Count(g, "bucket", 0, kMaxBucket));
+  e.config.mr = Count(g, "mr", 1, 64);
+  e.config.nr = Count(g, "nr", 1, 256);
+  e.config.mc = Count(g, "mc", 1, kMaxBlock);
+  e.config.kc = Count(g, "kc", 1, kMaxBlock);
+  e.config.nc = Count(g, "nc", 1, kMaxBlock);
+  if (uint64_t{e.config.mc} * e.config.kc > kMaxBlockElements ||
+      uint64_t{e.config.kc} * e.config.nc > kMaxBlockElements) {
+    Bad("mc/kc/nc", "make a packed block larger than 2^26 elements");
+  }
+  // Packing writes whole slivers of mr rows and nr columns: blocks that
+  // are not whole tiles would write past the packing buffers.
+  if (e.config.mc % e.config.mr != 0) {
+    Bad("mc", "= " + std::to_string(e.config.mc) + " is not a multiple of mr = " +
+                  std::to_string(e.config.mr));
+  }
+  if (e.config.nc % e.config.nr != 0) {
+    Bad("nc", "= " + std::to_string(e.config.nc) + " is not a multiple of nr = " +
+                  std::to_string(e.config.nr));
+  }
+  e.config.threads = Count(g, "threads", 1, kMaxThreads);
+  e.interpolated = Flag(g, "interpolated");
+  e.config.source = e.interpolated ? "interpolated" : "wisdom";
+  e.gflops = OptionalRate(g, "gflops");
+  return e;
+}
+
+bool SameGemmKey(const GemmWisdom& a, const GemmWisdom& b) {
+  return a.dtype == b.dtype && a.bucket == b.bucket;
+}
+
+}  // namespace records
+}  // namespace amdahl

@@ -1,0 +1,196 @@
+// The wisdom schema: hosts, ceilings and the kernels' records as JSON.
+#include "lib/config/wisdom_schema.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "lib/config/json_fields.h"
+#include "lib/config/records.h"
+#include "lib/hooks.h"
+
+namespace amdahl {
+namespace schema {
+namespace {
+
+using namespace json_fields;  // NOLINT: the typed readers
+
+json KeyToJson(const HostKey& h) {
+  return json{{"cpu_model", h.cpu_model}, {"target", h.target},
+              {"usable_cores", h.usable_cores}, {"smt", h.smt},
+              {"l1d_bytes", h.l1d_bytes}, {"l2_bytes", h.l2_bytes},
+              {"l3_bytes", h.l3_bytes}};
+}
+
+HostKey KeyFromJson(const json& j) {
+  HostKey h;
+  h.cpu_model = Text(j, "cpu_model");
+  h.target = Text(j, "target");
+  h.usable_cores = Count(j, "usable_cores", 0, kMaxSize);
+  h.smt = Count(j, "smt", 0, kMaxSize);
+  h.l1d_bytes = Count(j, "l1d_bytes", 0, kMaxSize);
+  h.l2_bytes = Count(j, "l2_bytes", 0, kMaxSize);
+  h.l3_bytes = Count(j, "l3_bytes", 0, kMaxSize);
+  return h;
+}
+
+}  // namespace
+
+bool ParseFile(const std::string& text, json* out, std::string* why) {
+  try {
+    *out = json::parse(text);
+  } catch (const std::exception& e) {
+    *why = std::string("corrupt: ") + e.what();
+    return false;
+  }
+  if (!out->is_object() || !out->contains("schema") || !(*out)["schema"].is_number_integer()) {
+    *why = "corrupt: no schema";
+    return false;
+  }
+  const json& schema = (*out)["schema"];
+  if (schema.is_number_unsigned() ? schema.get<uint64_t>() != kWisdomSchema
+                                  : schema.get<int64_t>() != kWisdomSchema) {
+    *why = "schema " + schema.dump() + ", expected " + std::to_string(kWisdomSchema);
+    return false;
+  }
+  if (!out->contains("hosts") || !(*out)["hosts"].is_array()) {
+    *why = "corrupt: no hosts";
+    return false;
+  }
+  return true;
+}
+
+json HostToJson(const HostWisdom& w) {
+  json loops = json::array();
+  for (const LoopWisdom& l : w.loops) loops.push_back(records::LoopToJson(l));
+  json gemm = json::array();
+  for (const GemmWisdom& g : w.gemm) gemm.push_back(records::GemmToJson(g));
+  return json{{"host", KeyToJson(w.host)},
+              {"library_version", w.library_version},
+              {"date", w.date},
+              {"ceilings",
+               {{"peak_f32_gflops_core", w.peak_f32_gflops_core},
+                {"peak_f64_gflops_core", w.peak_f64_gflops_core},
+                {"memory_gbps", w.memory_gbps},
+                {"forkjoin_ns", w.forkjoin_ns}}},
+              {"loops", loops},
+              {"gemm", gemm}};
+}
+
+HostWisdom HostFromJson(const json& j) {
+  HostWisdom w;
+  w.host = KeyFromJson(Field(j, "host"));
+  if (j.contains("library_version")) w.library_version = Text(j, "library_version");
+  if (j.contains("date")) w.date = Text(j, "date");
+  const json& c = Field(j, "ceilings");
+  w.peak_f32_gflops_core = Rate(c, "peak_f32_gflops_core");
+  w.peak_f64_gflops_core = Rate(c, "peak_f64_gflops_core");
+  w.memory_gbps = Rate(c, "memory_gbps");
+  w.forkjoin_ns = Rate(c, "forkjoin_ns");
+  for (const json& l : Array(j, "loops")) w.loops.push_back(records::LoopFromJson(l));
+  for (const json& g : Array(j, "gemm")) w.gemm.push_back(records::GemmFromJson(g));
+  return w;
+}
+
+std::string MergedText(const json* file, const HostWisdom& wisdom) {
+  json hosts = json::array();
+  HostWisdom merged = wisdom;
+  if (file != nullptr) {
+    for (const json& entry : (*file)["hosts"]) {
+      HostKey key;
+      try {
+        key = KeyFromJson(Field(entry, "host"));
+      } catch (const std::exception&) {
+        hosts.push_back(entry);  // a host key that does not parse is not this host's
+        continue;
+      }
+      if (!(key == wisdom.host)) {
+        hosts.push_back(entry);
+        continue;
+      }
+      // This host's earlier entry: what was not measured again is kept (a
+      // damaged earlier entry is replaced whole).
+      try {
+        const HostWisdom old = HostFromJson(entry);
+        for (const LoopWisdom& l : old.loops) {
+          if (std::none_of(merged.loops.begin(), merged.loops.end(),
+                           [&](const LoopWisdom& n) { return records::SameLoopKey(n, l); })) {
+            merged.loops.push_back(l);
+          }
+        }
+        for (const GemmWisdom& g : old.gemm) {
+          if (std::none_of(merged.gemm.begin(), merged.gemm.end(),
+                           [&](const GemmWisdom& n) { return records::SameGemmKey(n, g); })) {
+            merged.gemm.push_back(g);
+          }
+        }
+      } catch (const std::exception&) {
+      }
+    }
+  }
+  hosts.push_back(HostToJson(merged));
+  return json{{"schema", kWisdomSchema}, {"hosts", hosts}}.dump(2) + "\n";
+}
+
+}  // namespace schema
+
+namespace detail {
+
+using schema::HostFromJson;
+using schema::HostToJson;
+using schema::ParseFile;
+using schema::KeyFromJson;
+using json_fields::Field;
+using nlohmann::json;
+
+bool ParseWisdom(const std::string& text, const HostKey& host, HostWisdom* out,
+                 std::string* why) {
+  json j;
+  if (!ParseFile(text, &j, why)) return false;
+  try {
+    for (const json& entry : j["hosts"]) {
+      // Another host's damaged key is that host's problem, not this one's.
+      HostKey key;
+      try {
+        key = KeyFromJson(Field(entry, "host"));
+      } catch (const std::exception&) {
+        continue;
+      }
+      if (!(key == host)) continue;
+      *out = HostFromJson(entry);
+      return true;
+    }
+  } catch (const std::exception& e) {
+    *why = std::string("corrupt: ") + e.what();
+    return false;
+  }
+  *why = "no entry for this host";
+  return false;
+}
+
+std::vector<HostWisdom> ParseAllWisdom(const std::string& text) {
+  std::vector<HostWisdom> all;
+  json j;
+  std::string why;
+  if (!ParseFile(text, &j, &why)) return all;
+  for (const json& entry : j["hosts"]) {
+    try {
+      all.push_back(HostFromJson(entry));
+    } catch (const std::exception&) {
+      // A damaged entry of some host: skipped here, dropped on the next save.
+    }
+  }
+  return all;
+}
+
+std::string WisdomText(const std::vector<HostWisdom>& hosts) {
+  json list = json::array();
+  for (const HostWisdom& w : hosts) list.push_back(HostToJson(w));
+  return json{{"schema", kWisdomSchema}, {"hosts", list}}.dump(2) + "\n";
+}
+
+}  // namespace detail
+
+}  // namespace amdahl
