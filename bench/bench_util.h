@@ -13,6 +13,9 @@
 #include <type_traits>
 #include <vector>
 
+#include "amdahl/dtype.h"
+#include "autotune/cases.h"
+
 namespace amdahl_bench {
 
 // Measures the wall-clock time of a benchmark loop (the pool's workers and a
@@ -52,39 +55,28 @@ void TimedLoop(benchmark::State& state, const char* name, double per_call, const
   timer.Rate(state, name, per_call);
 }
 
-template <typename T>
-std::vector<T> RandomVector(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::vector<T> v(n);
-  for (auto& x : v) {
-    if constexpr (std::is_floating_point_v<T>) {
-      x = std::uniform_real_distribution<T>(-1, 1)(rng);
-    } else {
-      x = static_cast<T>(std::uniform_int_distribution<int>(-100, 100)(rng));
-    }
-  }
-  return v;
-}
+using amdahl_cases::RandomVector;  // the inputs the registry's cases use
 
+// "f32", ...: the dtype list's names.
 template <typename T>
 constexpr const char* DTypeName() {
-  if constexpr (std::is_same_v<T, float>) return "f32";
-  if constexpr (std::is_same_v<T, double>) return "f64";
-  if constexpr (std::is_same_v<T, int32_t>) return "i32";
-  return "i64";
+  return amdahl::DTypeTraits<T>::kName;
 }
 
 inline std::string ThreadsSuffix(size_t threads) {
   return threads == 0 ? "" : "/threads:" + std::to_string(threads);
 }
 
-// Streaming kernels: n from 1 Ki to 64 Mi elements, and the notebook's
-// f(k) = 2k over 20,000 items.
+// The sizes of the case registry, for the peers: streaming kernels
+// (elements), GEMV and GEMM (the side n of square matrices).
 inline std::vector<size_t> StreamSizes() {
-  std::vector<size_t> sizes;
-  for (size_t n = size_t{1} << 10; n <= (size_t{1} << 26); n <<= 2) sizes.push_back(n);
-  sizes.push_back(20000);
-  return sizes;
+  return amdahl_cases::KindOf(amdahl::Kernel::kScale).bench_sizes;
+}
+inline std::vector<size_t> GemvSizes() {
+  return amdahl_cases::KindOf(amdahl::Kernel::kGemv).bench_sizes;
+}
+inline std::vector<size_t> GemmSizes() {
+  return amdahl_cases::KindOf(amdahl::Kernel::kGemm).bench_sizes;
 }
 
 // Bytes read plus written per element (Axpy reads y too), as amdahl counts.
@@ -98,9 +90,6 @@ inline std::string StreamName(const std::string& prefix, const std::string& kern
                               const char* dtype, size_t n) {
   return prefix + kernel + "/" + dtype + "/" + std::to_string(n);
 }
-
-// GEMM sizes of the issue: square n x n x n.
-inline std::vector<size_t> GemmSizes() { return {64, 128, 256, 512, 1024, 2048}; }
 
 }  // namespace amdahl_bench
 

@@ -24,6 +24,10 @@ using SgemmFn = void (*)(int, int, int, int, int, int, float, const float*, int,
                          const float*, int, float, float*, int);
 using DgemmFn = void (*)(int, int, int, int, int, int, double, const double*, int,
                          const double*, int, double, double*, int);
+using SgemvFn = void (*)(int, int, int, int, float, const float*, int, const float*, int,
+                         float, float*, int);
+using DgemvFn = void (*)(int, int, int, int, double, const double*, int, const double*, int,
+                         double, double*, int);
 using SscalFn = void (*)(int, float, float*, int);
 using DscalFn = void (*)(int, double, double*, int);
 using SaxpyFn = void (*)(int, float, const float*, int, float*, int);
@@ -39,6 +43,8 @@ struct BlasPeer {
   void* handle = nullptr;
   SgemmFn sgemm = nullptr;
   DgemmFn dgemm = nullptr;
+  SgemvFn sgemv = nullptr;
+  DgemvFn dgemv = nullptr;
   SscalFn sscal = nullptr;
   DscalFn dscal = nullptr;
   SaxpyFn saxpy = nullptr;
@@ -71,6 +77,8 @@ BlasPeer* Load(const char* name, const char* soname, const char* must_contain) {
   p->handle = h;
   p->sgemm = Sym<SgemmFn>(h, "cblas_sgemm");
   p->dgemm = Sym<DgemmFn>(h, "cblas_dgemm");
+  p->sgemv = Sym<SgemvFn>(h, "cblas_sgemv");
+  p->dgemv = Sym<DgemvFn>(h, "cblas_dgemv");
   p->sscal = Sym<SscalFn>(h, "cblas_sscal");
   p->dscal = Sym<DscalFn>(h, "cblas_dscal");
   p->saxpy = Sym<SaxpyFn>(h, "cblas_saxpy");
@@ -144,6 +152,42 @@ void RegisterGemm(const BlasPeer* p) {
   }
 }
 
+// y = A x, A n x n row-major, counted as amdahl counts its Gemv: A, x and y
+// once each.
+template <typename T>
+void BM_PeerGemv(benchmark::State& state, const BlasPeer* p, size_t n, size_t threads) {
+  const auto a = amdahl_bench::RandomVector<T>(n * n, 1);
+  const auto x = amdahl_bench::RandomVector<T>(n, 2);
+  std::vector<T> y(n);
+  SetThreads(*p, threads);
+  const int ni = static_cast<int>(n);
+  const amdahl_bench::WallTimer timer;
+  for (auto _ : state) {
+    if constexpr (std::is_same_v<T, float>) {
+      p->sgemv(kRowMajor, kNoTrans, ni, ni, 1.0f, a.data(), ni, x.data(), 1, 0.0f, y.data(), 1);
+    } else {
+      p->dgemv(kRowMajor, kNoTrans, ni, ni, 1.0, a.data(), ni, x.data(), 1, 0.0, y.data(), 1);
+    }
+    benchmark::ClobberMemory();
+  }
+  timer.Rate(state, "GBps", 1e-9 * static_cast<double>((n * n + 2 * n) * sizeof(T)));
+  state.SetLabel(p->kernel);
+}
+
+template <typename T>
+void RegisterGemv(const BlasPeer* p) {
+  if (p->sgemv == nullptr || p->dgemv == nullptr) return;
+  const size_t all = amdahl::GetTopology().usable_cores.value;
+  for (size_t n : amdahl_bench::GemvSizes()) {
+    for (size_t threads : {size_t{1}, all}) {
+      const std::string name = "peer:" + p->name + "/gemv/" + amdahl_bench::DTypeName<T>() +
+                               "/" + std::to_string(n) + amdahl_bench::ThreadsSuffix(threads);
+      benchmark::RegisterBenchmark(name.c_str(), BM_PeerGemv<T>, p, n, threads);
+      if (all == 1) break;
+    }
+  }
+}
+
 // BLAS has scal (in place: y = a y), axpy and dot; counted as amdahl counts
 // its Scale, Axpy and Dot. scal uses a = -1: BLAS returns at once for a = 1.
 template <typename T>
@@ -193,6 +237,8 @@ const bool registered = [] {
     if (const BlasPeer* p = Load(name, soname, tag)) {
       RegisterGemm<float>(p);
       RegisterGemm<double>(p);
+      RegisterGemv<float>(p);
+      RegisterGemv<double>(p);
       RegisterStream<float>(p);
       RegisterStream<double>(p);
     }

@@ -30,6 +30,8 @@ GUARDS = [
     ("f64 GEMM n=512 vs OpenBLAS", ("gemm", "f64", 512), ("openblas", "gemm", "f64", 512), 0.7),
     ("scale f32 16 Mi vs STREAM triad (-O3 -march=native, regular stores)", ("scale", "f32", 16777216), ("stream", "triad", "f32", 16777216), 0.8),
     ("triad f64 16 Mi vs STREAM triad (-O3 -march=native, regular stores)", ("triad", "f64", 16777216), ("stream", "triad", "f64", 16777216), 0.8),
+    ("GEMV f64 n=8192 (512 MiB) vs STREAM triad f64 16 Mi", ("gemv", "f64", 8192), ("stream", "triad", "f64", 16777216), 0.8),
+    ("GEMV f64 n=8192 vs OpenBLAS", ("gemv", "f64", 8192), ("openblas", "gemv", "f64", 8192), 0.8),
 ]
 
 NAME = re.compile(r"^(?:peer:(?P<peer>[a-z]+)/)?(?P<kernel>[a-z]+)/(?P<dtype>[a-z0-9]+)"

@@ -186,20 +186,20 @@ TEST(BadInput, ParallelMap) {
 
 TEST(BadInput, ConfigurationQueries) {
   Arena<int> ar(1);
-  const Kernel bad_kernel = static_cast<Kernel>(7);
+  const Kernel bad_kernel = static_cast<Kernel>(9);
   const DType bad_dtype = static_cast<DType>(-3);
   ExpectRejected(ar, [&] { GetLoopConfig(bad_kernel, DType::kF32, 10); },
-                 {"GetLoopConfig: kernel = 7", "Kernel"});
+                 {"GetLoopConfig: kernel = 9", "Kernel"});
   ExpectRejected(ar, [&] { GetLoopConfig(Kernel::kScale, bad_dtype, 10); },
                  {"GetLoopConfig: dtype = -3", "DType"});
   ExpectRejected(ar, [&] { DefaultLoopConfigFor(bad_kernel, DType::kF32); },
-                 {"DefaultLoopConfigFor: kernel = 7"});
+                 {"DefaultLoopConfigFor: kernel = 9"});
   ExpectRejected(ar, [&] { GetGemmConfig(bad_dtype, 1, 1, 1); }, {"GetGemmConfig: dtype = -3"});
   ExpectRejected(ar, [&] { DefaultGemmConfig(bad_dtype, 1, 1, 1); },
                  {"DefaultGemmConfig: dtype = -3"});
   ExpectRejected(ar, [&] { DTypeSize(bad_dtype); }, {"DTypeSize: dtype = -3"});
   ExpectRejected(ar, [&] { BytesPerElement(bad_kernel, DType::kF32); },
-                 {"BytesPerElement: kernel = 7"});
+                 {"BytesPerElement: kernel = 9"});
   ExpectRejected(ar, [&] { BytesPerElement(Kernel::kAdd, bad_dtype); }, {"dtype = -3"});
   ExpectRejected(ar, [&] { KernelFromName("scale", nullptr); }, {"KernelFromName: kernel is null"});
   ExpectRejected(ar, [&] { DTypeFromName("f32", nullptr); }, {"DTypeFromName: dtype is null"});

@@ -7,6 +7,7 @@
 #include "amdahl/elementwise.h"
 #include "amdahl/error.h"
 #include "amdahl/gemm.h"
+#include "amdahl/gemv.h"
 #include "amdahl/machine.h"
 #include "amdahl/pool.h"
 #include "amdahl/reduce.h"

@@ -12,7 +12,8 @@
 
 namespace amdahl {
 
-enum class Kernel { kScale, kAxpy, kAdd, kTriad, kSum, kDot, kGemm };
+// The streaming kernels (LoopConfig), then GEMM (GemmConfig).
+enum class Kernel { kScale, kAxpy, kAdd, kTriad, kSum, kDot, kGemv, kGemm };
 constexpr int kNumKernels = static_cast<int>(Kernel::kGemm) + 1;
 
 AMDAHL_API const char* KernelName(Kernel kernel);  // "scale", ...
@@ -20,10 +21,12 @@ AMDAHL_API const char* KernelName(Kernel kernel);  // "scale", ...
 // Parses a name above; false if `name` is none of them.
 AMDAHL_API bool KernelFromName(const std::string& name, Kernel* kernel);
 
-// Bytes a streaming kernel reads plus writes per element (Scale: 2 arrays).
+// Bytes a streaming kernel reads plus writes per element (Scale: 2 arrays;
+// GEMV: one element of A, its sizes counted in elements of A).
 AMDAHL_API size_t BytesPerElement(Kernel kernel, DType dtype);
 
-// How a streaming kernel (elementwise or reduction) runs for one size.
+// How a streaming kernel (elementwise, reduction, GEMV) runs for one size:
+// sizes, cutoffs and grains count elements (of A, for GEMV).
 struct LoopConfig {
   size_t threads = 1;        // at most this many threads, caller included
   size_t serial_cutoff = 0;  // below this many elements: the caller alone

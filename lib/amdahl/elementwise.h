@@ -14,7 +14,6 @@
 #include <cstdint>
 
 #include "amdahl/dtypes.h"
-
 #include "amdahl/export.h"
 
 namespace amdahl {

@@ -23,13 +23,10 @@
 #include <cstdint>
 
 #include "amdahl/dtypes.h"
-
 #include "amdahl/export.h"
+#include "amdahl/layout.h"
 
 namespace amdahl {
-
-enum class Trans { kNo, kYes };
-enum class Layout { kRowMajor, kColMajor };
 
 #define AMDAHL_GEMM_API(T, ID, name)                                         \
   AMDAHL_API void Gemm(Trans trans_a, Trans trans_b, size_t m, size_t n,    \

@@ -20,7 +20,6 @@
 #include <cstdint>
 
 #include "amdahl/dtypes.h"
-
 #include "amdahl/export.h"
 
 namespace amdahl {

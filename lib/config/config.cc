@@ -25,6 +25,7 @@ const char* KernelName(Kernel kernel) {
     case Kernel::kTriad: return "triad";
     case Kernel::kSum: return "sum";
     case Kernel::kDot: return "dot";
+    case Kernel::kGemv: return "gemv";
     case Kernel::kGemm: return "gemm";
   }
   return "?";
@@ -48,6 +49,7 @@ size_t BytesPerElement(Kernel kernel, DType dtype) {
     case Kernel::kScale: arrays = 2; break;  // read x, write y
     case Kernel::kSum: arrays = 1; break;
     case Kernel::kDot: arrays = 2; break;
+    case Kernel::kGemv: arrays = 1; break;   // A (x and y are n + m)
     default: arrays = 3; break;              // Axpy reads y too
   }
   return arrays * DTypeSize(dtype);

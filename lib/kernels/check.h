@@ -55,6 +55,13 @@ inline void CheckEnum(const char* fn, const char* arg, Enum value, int count,
   if (v < 0 || v >= count) ThrowNotOneOf(fn, arg, v, what);
 }
 
+// Whether the rows x cols matrix at p (leading dimension ld, elements of
+// `elem` bytes) and the qrows x qcols one at q may share an element: exact
+// for sub-blocks of one matrix (same ld), conservative otherwise.
+bool RegionsOverlap(const void* p, size_t rows, size_t cols, size_t ld,
+                    const void* q, size_t qrows, size_t qcols, size_t qld,
+                    size_t elem);
+
 }  // namespace amdahl
 
 #endif  // AMDAHL_LIB_CHECK_H_

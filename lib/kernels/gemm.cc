@@ -200,33 +200,6 @@ void Split(size_t n, size_t parts, size_t index, size_t unit, size_t* begin,
   *end = std::min(n, u1 * unit);
 }
 
-// Element range [first, last] of a rows x cols matrix with leading
-// dimension ld, and whether two such regions can share an element.
-bool RegionsOverlap(const void* p, size_t rows, size_t cols, size_t ld,
-                    const void* q, size_t qrows, size_t qcols, size_t qld,
-                    size_t elem) {
-  if (rows == 0 || cols == 0 || qrows == 0 || qcols == 0) return false;
-  const uintptr_t a0 = reinterpret_cast<uintptr_t>(p);
-  const uintptr_t a1 = a0 + ((rows - 1) * ld + cols) * elem;
-  const uintptr_t b0 = reinterpret_cast<uintptr_t>(q);
-  const uintptr_t b1 = b0 + ((qrows - 1) * qld + qcols) * elem;
-  if (a1 <= b0 || b1 <= a0) return false;
-  // Sub-blocks of one matrix (same leading dimension): compare the rows and
-  // columns they cover.
-  if (ld == qld && (b0 > a0 ? b0 - a0 : a0 - b0) % elem == 0) {
-    const bool q_after = b0 >= a0;
-    const size_t off = (q_after ? b0 - a0 : a0 - b0) / elem;
-    const size_t dr = off / ld, dc = off % ld;
-    // Put the later block at row offset dr, column offset dc of the earlier.
-    const size_t first_cols = q_after ? cols : qcols;
-    const size_t first_rows = q_after ? rows : qrows;
-    const size_t second_cols = q_after ? qcols : cols;
-    if (dc + second_cols > ld) return true;  // wraps around a row: be safe
-    return dr < first_rows && dc < first_cols;
-  }
-  return true;
-}
-
 // The user's names of the row-major A and B operands (swapped for
 // column-major calls), for error messages.
 struct Names {

@@ -12,7 +12,7 @@
 #include "hwy/cache_control.h"
 #include "hwy/highway.h"
 #include "lib/ops/gemm.h"
-#include "lib/ops/mul64-inl.h"
+#include "lib/ops/lanes-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace amdahl {

@@ -6,31 +6,12 @@
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 
 #include "hwy/highway.h"
-#include "lib/ops/mul64-inl.h"
+#include "lib/ops/lanes-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace amdahl {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
-
-// The sum of v's lanes. Integers wrap: they are added here as unsigned,
-// because Highway 1.0.3's SumOfLanes of 32-bit lanes on AVX-512 calls
-// _mm512_reduce_add_epi32, which GCC defines with a signed + (overflow is
-// undefined behaviour; UBSan reports it).
-template <class D, class V>
-HWY_INLINE hn::TFromD<D> HorizontalSum(D d, V v) {
-  using T = hn::TFromD<D>;
-  if constexpr (hwy::IsFloat<T>()) {
-    return hn::GetLane(hn::SumOfLanes(d, v));
-  } else {
-    using U = hwy::MakeUnsigned<T>;
-    HWY_ALIGN T lanes[hn::MaxLanes(D())];
-    hn::Store(v, d, lanes);
-    U sum = 0;
-    for (size_t i = 0; i < hn::Lanes(d); ++i) sum += static_cast<U>(lanes[i]);
-    return static_cast<T>(sum);
-  }
-}
 
 // Returns the sum over [0, n) of term(d, i), a vector of lanes i..i+N. The
 // last partial vector is read by `tail`: masked loads on AVX2 and AVX-512,

@@ -1,13 +1,16 @@
-// Lane-wise 64-bit integer multiply (low 64 bits, wrapping) for every target.
+// Lane arithmetic for every lane type and target: a 64-bit integer multiply
+// (low 64 bits, wrapping), multiply-add, and the sum of a vector's lanes.
+//
+// The 64-bit integer multiply:
 // AVX-512 has it natively (vpmullq); elsewhere it is built from 32x32->64
 // MulEven products: a*b mod 2^64 = lo(a)lo(b) + ((hi(a)lo(b) + lo(a)hi(b)) << 32).
 
 // Per-target include guard (Highway's toggle idiom).
-#if defined(AMDAHL_OPS_MUL64_INL_H_) == defined(HWY_TARGET_TOGGLE)
-#ifdef AMDAHL_OPS_MUL64_INL_H_
-#undef AMDAHL_OPS_MUL64_INL_H_
+#if defined(AMDAHL_OPS_LANES_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef AMDAHL_OPS_LANES_INL_H_
+#undef AMDAHL_OPS_LANES_INL_H_
 #else
-#define AMDAHL_OPS_MUL64_INL_H_
+#define AMDAHL_OPS_LANES_INL_H_
 #endif
 
 #include "hwy/highway.h"
@@ -66,8 +69,27 @@ HWY_INLINE V MulAddAny(D d, V a, V b, V c) {
   }
 }
 
+// The sum of v's lanes. Integers wrap: they are added here as unsigned,
+// because Highway 1.0.3's SumOfLanes of 32-bit lanes on AVX-512 calls
+// _mm512_reduce_add_epi32, which GCC defines with a signed + (overflow is
+// undefined behaviour; UBSan reports it).
+template <class D, class V>
+HWY_INLINE hn::TFromD<D> HorizontalSum(D d, V v) {
+  using T = hn::TFromD<D>;
+  if constexpr (hwy::IsFloat<T>()) {
+    return hn::GetLane(hn::SumOfLanes(d, v));
+  } else {
+    using U = hwy::MakeUnsigned<T>;
+    HWY_ALIGN T lanes[hn::MaxLanes(D())];
+    hn::Store(v, d, lanes);
+    U sum = 0;
+    for (size_t i = 0; i < hn::Lanes(d); ++i) sum += static_cast<U>(lanes[i]);
+    return static_cast<T>(sum);
+  }
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace amdahl
 HWY_AFTER_NAMESPACE();
 
-#endif  // AMDAHL_OPS_MUL64_INL_H_
+#endif  // AMDAHL_OPS_LANES_INL_H_

@@ -1,0 +1,76 @@
+// The cases amdahl-tune times and amdahl-bench reports: for each kernel, how
+// to make its inputs for a dtype and a size, what one call moves or computes,
+// and the sizes the benchmark runs. A new kernel is tuned, validated and
+// benchmarked by adding its entry to Kinds() (cases.cc).
+#ifndef AMDAHL_AUTOTUNE_CASES_H_
+#define AMDAHL_AUTOTUNE_CASES_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <type_traits>
+#include <vector>
+
+#include "amdahl/config.h"
+
+namespace amdahl_cases {
+
+// A kernel's inputs, made once, and a call of it on them.
+class Case {
+ public:
+  virtual ~Case() = default;
+  virtual void Run() = 0;
+};
+
+struct CaseKind {
+  amdahl::Kernel kernel;
+  // The benchmark's counter: "GBps" (bytes read + written per second) or
+  // "GFLOPS" (2mnk for GEMM).
+  const char* unit;
+  // Bytes or flops of one call at `size` (1e-9 of them for the counter).
+  double (*work)(amdahl::DType dtype, size_t size);
+  // The size whose call the library configures as `elements` (the tuner's
+  // buckets count elements): the elements themselves, or the side of a
+  // square matrix.
+  size_t (*size_of_elements)(size_t elements);
+  std::unique_ptr<Case> (*make)(amdahl::DType dtype, size_t size);
+  std::vector<size_t> bench_sizes;
+  // The benchmark also runs it at one thread and at all (labelled).
+  bool bench_thread_variants;
+};
+
+// Every kernel, in the order of amdahl::Kernel.
+const std::vector<CaseKind>& Kinds();
+const CaseKind& KindOf(amdahl::Kernel kernel);
+
+inline std::unique_ptr<Case> MakeCase(amdahl::Kernel kernel, amdahl::DType dtype,
+                                      size_t size) {
+  return KindOf(kernel).make(dtype, size);
+}
+
+// The dtypes of the one list, in order.
+inline std::vector<amdahl::DType> AllDTypes() {
+  std::vector<amdahl::DType> all;
+  for (int t = 0; t < amdahl::kNumDTypes; ++t) all.push_back(static_cast<amdahl::DType>(t));
+  return all;
+}
+
+// Floats uniform in [-1, 1]; integers in [-100, 100].
+template <typename T>
+std::vector<T> RandomVector(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<T> v(n);
+  for (auto& x : v) {
+    if constexpr (std::is_floating_point_v<T>) {
+      x = std::uniform_real_distribution<T>(-1, 1)(rng);
+    } else {
+      x = static_cast<T>(std::uniform_int_distribution<int>(-100, 100)(rng));
+    }
+  }
+  return v;
+}
+
+}  // namespace amdahl_cases
+
+#endif  // AMDAHL_AUTOTUNE_CASES_H_

@@ -1,0 +1,55 @@
+// <kernel>/<dtype>/<size>: every amdahl kernel of the case registry
+// (autotune/cases.h, shared with amdahl-tune) at its own thread choice;
+// GEMM and GEMV also at one thread and at all ("/threads:<t>"). Counters as
+// the registry says: GBps (streaming kernels, GEMV) or GFLOPS (GEMM).
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <string>
+#include <type_traits>
+
+#include "amdahl/amdahl.h"
+#include "autotune/cases.h"
+#include "bench/bench_util.h"
+
+namespace {
+
+using amdahl_cases::CaseKind;
+
+void BM_Kernel(benchmark::State& state, const CaseKind* kind, amdahl::DType dtype,
+               size_t size, size_t threads) {
+  const std::unique_ptr<amdahl_cases::Case> c = kind->make(dtype, size);
+  amdahl::SetNumThreads(threads);
+  amdahl_bench::TimedLoop(state, kind->unit, 1e-9 * kind->work(dtype, size),
+                          [&] { c->Run(); });
+  amdahl::SetNumThreads(0);
+}
+
+const bool registered = [] {
+  const size_t all = amdahl::GetTopology().usable_cores.value;
+  for (const CaseKind& kind : amdahl_cases::Kinds()) {
+    for (amdahl::DType dtype : amdahl_cases::AllDTypes()) {
+      std::vector<size_t> sizes = kind.bench_sizes;
+      // The notebook's parallel_dot: int64 1000 x 1000.
+      if (kind.kernel == amdahl::Kernel::kGemm && dtype == amdahl::DType::kI64) {
+        sizes.push_back(1000);
+      }
+      for (size_t size : sizes) {
+        for (size_t threads : {size_t{0}, size_t{1}, all}) {
+          if (threads != 0 && (!kind.bench_thread_variants || (threads == all && all == 1))) {
+            continue;
+          }
+          const std::string name = std::string(amdahl::KernelName(kind.kernel)) + "/" +
+                                   amdahl::DTypeName(dtype) + "/" + std::to_string(size) +
+                                   amdahl_bench::ThreadsSuffix(threads);
+          auto* b = benchmark::RegisterBenchmark(name.c_str(), BM_Kernel, &kind, dtype, size,
+                                                 threads);
+          if (kind.kernel == amdahl::Kernel::kGemm) b->Unit(benchmark::kMicrosecond);
+        }
+      }
+    }
+  }
+  return true;
+}();
+
+}  // namespace

@@ -1,0 +1,173 @@
+// Per-target GEMV: rows (A x) and columns (A^T x) of a row-major block.
+#include "lib/ops/gemv.h"
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "lib/ops/gemv.cc"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+
+#include "hwy/highway.h"
+#include "lib/ops/lanes-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace amdahl {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Returns alpha * dot + beta * y (beta == 0: y is not read).
+template <typename T>
+HWY_INLINE T Combine(T alpha, T dot, T beta, const T* y) {
+  if constexpr (hwy::IsFloat<T>()) {
+    return beta == T(0) ? alpha * dot : alpha * dot + beta * *y;
+  } else {
+    // Wrapping arithmetic: as unsigned, where overflow is defined.
+    using U = hwy::MakeUnsigned<T>;
+    U r = static_cast<U>(alpha) * static_cast<U>(dot);
+    if (beta != T(0)) r += static_cast<U>(beta) * static_cast<U>(*y);
+    return static_cast<T>(r);
+  }
+}
+
+template <typename T>
+HWY_INLINE T ScalarMulAdd(T a, T b, T c) {
+  if constexpr (hwy::IsFloat<T>()) {
+    return a * b + c;
+  } else {
+    using U = hwy::MakeUnsigned<T>;
+    return static_cast<T>(static_cast<U>(a) * static_cast<U>(b) + static_cast<U>(c));
+  }
+}
+
+// R rows at a time: two accumulators per row over 2N columns, then one
+// vector step and a scalar tail of fewer than N columns.
+template <size_t R, typename T>
+HWY_INLINE void RowsBlock(size_t n, T alpha, const T* HWY_RESTRICT a, size_t lda,
+                          const T* HWY_RESTRICT x, T beta, T* y) {
+  const hn::ScalableTag<T> d;
+  using V = hn::Vec<decltype(d)>;
+  const size_t N = hn::Lanes(d);
+  V acc0[R], acc1[R];
+  for (size_t r = 0; r < R; ++r) {
+    acc0[r] = hn::Zero(d);
+    acc1[r] = hn::Zero(d);
+  }
+  size_t j = 0;
+  for (; j + 2 * N <= n; j += 2 * N) {
+    const V x0 = hn::LoadU(d, x + j);
+    const V x1 = hn::LoadU(d, x + j + N);
+    for (size_t r = 0; r < R; ++r) {
+      acc0[r] = MulAddAny(d, hn::LoadU(d, a + r * lda + j), x0, acc0[r]);
+      acc1[r] = MulAddAny(d, hn::LoadU(d, a + r * lda + j + N), x1, acc1[r]);
+    }
+  }
+  if (j + N <= n) {
+    const V x0 = hn::LoadU(d, x + j);
+    for (size_t r = 0; r < R; ++r) {
+      acc0[r] = MulAddAny(d, hn::LoadU(d, a + r * lda + j), x0, acc0[r]);
+    }
+    j += N;
+  }
+  for (size_t r = 0; r < R; ++r) {
+    T dot = HorizontalSum(d, hn::Add(acc0[r], acc1[r]));
+    for (size_t t = j; t < n; ++t) dot = ScalarMulAdd(a[r * lda + t], x[t], dot);
+    y[r] = Combine(alpha, dot, beta, y + r);
+  }
+}
+
+template <typename T>
+void GemvRowsT(size_t m, size_t n, T alpha, const T* a, size_t lda, const T* x, T beta,
+               T* y) {
+  size_t i = 0;
+  for (; i + 4 <= m; i += 4) RowsBlock<4>(n, alpha, a + i * lda, lda, x, beta, y + i);
+  for (; i < m; ++i) RowsBlock<1>(n, alpha, a + i * lda, lda, x, beta, y + i);
+}
+
+// Column sums of a block of at most kColBlock columns stay in L1 while the
+// rows of A stream past, four at a time (one load and one store of the sums
+// per four vectors of A).
+constexpr size_t kColBlockBytes = 8192;
+
+template <typename T>
+void GemvColsT(size_t m, size_t n, T alpha, const T* a, size_t lda, const T* x, T beta,
+               T* y) {
+  const hn::ScalableTag<T> d;
+  using V = hn::Vec<decltype(d)>;
+  const size_t N = hn::Lanes(d);
+  constexpr size_t kBlock = kColBlockBytes / sizeof(T);
+  HWY_ALIGN T sums[kBlock];
+  for (size_t j0 = 0; j0 < n; j0 += kBlock) {
+    const size_t w = HWY_MIN(kBlock, n - j0);
+    const size_t wv = w / N * N;  // whole vectors; the rest is scalar
+    for (size_t j = 0; j < w; ++j) sums[j] = T(0);
+    const T* col = a + j0;
+    size_t i = 0;
+    for (; i + 4 <= m; i += 4) {
+      const T* r0 = col + i * lda;
+      const T* r1 = r0 + lda;
+      const T* r2 = r1 + lda;
+      const T* r3 = r2 + lda;
+      const V x0 = hn::Set(d, x[i]), x1 = hn::Set(d, x[i + 1]);
+      const V x2 = hn::Set(d, x[i + 2]), x3 = hn::Set(d, x[i + 3]);
+      for (size_t j = 0; j < wv; j += N) {
+        V s = hn::Load(d, sums + j);
+        s = MulAddAny(d, x0, hn::LoadU(d, r0 + j), s);
+        s = MulAddAny(d, x1, hn::LoadU(d, r1 + j), s);
+        s = MulAddAny(d, x2, hn::LoadU(d, r2 + j), s);
+        s = MulAddAny(d, x3, hn::LoadU(d, r3 + j), s);
+        hn::Store(s, d, sums + j);
+      }
+      for (size_t j = wv; j < w; ++j) {
+        T s = ScalarMulAdd(x[i], r0[j], sums[j]);
+        s = ScalarMulAdd(x[i + 1], r1[j], s);
+        s = ScalarMulAdd(x[i + 2], r2[j], s);
+        sums[j] = ScalarMulAdd(x[i + 3], r3[j], s);
+      }
+    }
+    for (; i < m; ++i) {
+      const T* r0 = col + i * lda;
+      const V x0 = hn::Set(d, x[i]);
+      for (size_t j = 0; j < wv; j += N) {
+        hn::Store(MulAddAny(d, x0, hn::LoadU(d, r0 + j), hn::Load(d, sums + j)), d, sums + j);
+      }
+      for (size_t j = wv; j < w; ++j) sums[j] = ScalarMulAdd(x[i], r0[j], sums[j]);
+    }
+    for (size_t j = 0; j < w; ++j) y[j0 + j] = Combine(alpha, sums[j], beta, y + j0 + j);
+  }
+}
+
+#define AMDAHL_DEFINE_GEMV(T, ID, name)                                         \
+  void GemvRows##ID(size_t m, size_t n, T alpha, const T* a, size_t lda,        \
+                    const T* x, T beta, T* y) {                                 \
+    GemvRowsT(m, n, alpha, a, lda, x, beta, y);                                 \
+  }                                                                             \
+  void GemvCols##ID(size_t m, size_t n, T alpha, const T* a, size_t lda,        \
+                    const T* x, T beta, T* y) {                                 \
+    GemvColsT(m, n, alpha, a, lda, x, beta, y);                                 \
+  }
+AMDAHL_FOR_EACH_DTYPE(AMDAHL_DEFINE_GEMV)
+#undef AMDAHL_DEFINE_GEMV
+
+}  // namespace HWY_NAMESPACE
+}  // namespace amdahl
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace amdahl {
+namespace ops {
+
+#define AMDAHL_EXPORT_GEMV(T, ID, name)                                         \
+  HWY_EXPORT(GemvRows##ID);                                                     \
+  HWY_EXPORT(GemvCols##ID);                                                     \
+  void GemvRows(size_t m, size_t n, T alpha, const T* a, size_t lda, const T* x, \
+                T beta, T* y) {                                                 \
+    HWY_DYNAMIC_DISPATCH(GemvRows##ID)(m, n, alpha, a, lda, x, beta, y);        \
+  }                                                                             \
+  void GemvCols(size_t m, size_t n, T alpha, const T* a, size_t lda, const T* x, \
+                T beta, T* y) {                                                 \
+    HWY_DYNAMIC_DISPATCH(GemvCols##ID)(m, n, alpha, a, lda, x, beta, y);        \
+  }
+AMDAHL_FOR_EACH_DTYPE(AMDAHL_EXPORT_GEMV)
+#undef AMDAHL_EXPORT_GEMV
+
+}  // namespace ops
+}  // namespace amdahl
+#endif  // HWY_ONCE
