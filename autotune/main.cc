@@ -8,12 +8,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 
 #include "amdahl/amdahl.h"
 #include "autotune/report.h"
+#include "autotune/run.h"
 #include "autotune/tuner.h"
 
 namespace {
@@ -25,7 +27,7 @@ const char kUsage[] =
     "  --budget SECONDS   time budget (default 60)\n"
     "  --effort LEVEL     estimate (ceilings only, analytical blocks), measure\n"
     "                     (default) or patient (more sizes and rounds)\n"
-    "  --kernels LIST     comma list of scale,axpy,add,triad,sum,dot,gemm\n"
+    "  --kernels LIST     comma list of scale,axpy,add,triad,sum,dot,gemv,gemm\n"
     "  --dtypes LIST      comma list of f32,f64,i32,i64\n"
     "  --out PATH         wisdom file (default: $AMDAHL_WISDOM, else\n"
     "                     $XDG_CACHE_HOME/amdahl/wisdom.json, else\n"
@@ -142,14 +144,13 @@ int main(int argc, char** argv) {
   }
 
   if (validate) {
-    amdahl::HostWisdom saved;
-    std::string why, warning;
-    if (!amdahl::LoadWisdom(out_path, amdahl::CurrentHostKey(), &saved, &why, &warning)) {
+    std::string why;
+    bool ok = amdahl_tune::ValidateSaved(options, out_path, &why);
+    if (!ok && !why.empty()) {
       std::fprintf(stderr, "amdahl-tune: --validate: no wisdom for this host in %s: %s\n",
                    out_path.c_str(), why.c_str());
-      return 1;
     }
-    return amdahl_tune::Tuner(options).Validate(saved) ? 0 : 1;
+    return ok ? 0 : 1;
   }
 
   if (show) {
@@ -182,30 +183,14 @@ int main(int argc, char** argv) {
     json_fd = dup(STDOUT_FILENO);
     if (json_fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) return 1;
   }
-  // The library reads the same file the tuner writes (its earlier results
-  // are the starting point); that there is none yet is no news here.
-  {
-    std::string why;
-    amdahl::SetWisdomPath(out_path, &why);
-  }
-  if (report) options.reserve_s = std::min(6.0, options.budget_s / 4);
-  amdahl_tune::Tuner tuner(options);
-  tuner.MeasureCeilings();
-  tuner.TuneLoops();
-  tuner.TuneGemm();
-  // The save keeps entries of kernels and sizes not tuned this time.
+  std::unique_ptr<amdahl_tune::Tuner> tuned;
   try {
-    amdahl::SaveWisdom(out_path, tuner.wisdom());
+    tuned = amdahl_tune::TuneAndSave(options, out_path, report);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "amdahl-tune: %s\n", e.what());
     return 1;
   }
-  // The curves are measured as a user's program runs: under the wisdom just
-  // written (the library's wisdom path is out_path).
-  if (report) {
-    amdahl::ReloadWisdom();
-    tuner.MeasureCurves();
-  }
+  const amdahl_tune::Tuner& tuner = *tuned;
   std::string summary = amdahl_tune::FormatTable(tuner.rows());
   if (report) summary += "\n" + amdahl_tune::FormatAmdahl(tuner.curves(), tuner.wisdom());
   if (report) {

@@ -1,0 +1,41 @@
+// The tuner's entry points: the phases in order, the save and the reload.
+#include "autotune/run.h"
+
+#include <algorithm>
+#include <string>
+
+#include "amdahl/amdahl.h"
+
+namespace amdahl_tune {
+
+std::unique_ptr<Tuner> TuneAndSave(const Options& options_in, const std::string& path,
+                                   bool curves) {
+  // A place that cannot take the result is reported now, not after the tune.
+  amdahl::CheckWisdomWritable(path);
+  // The library reads the same file the tuner writes (its earlier results
+  // are the starting point); that there is none yet is no news here.
+  std::string why;
+  amdahl::SetWisdomPath(path, &why);
+  Options options = options_in;
+  if (curves) options.reserve_s = std::min(6.0, options.budget_s / 4);
+  auto tuner = std::make_unique<Tuner>(options);
+  tuner->MeasureCeilings();
+  tuner->TuneLoops();
+  tuner->TuneGemm();
+  // The save keeps entries of kernels and sizes not tuned this time.
+  amdahl::SaveWisdom(path, tuner->wisdom());
+  // From here on the process runs as a user's program would: under the
+  // wisdom just written.
+  amdahl::ReloadWisdom();
+  if (curves) tuner->MeasureCurves();
+  return tuner;
+}
+
+bool ValidateSaved(const Options& options, const std::string& path, std::string* why) {
+  amdahl::HostWisdom saved;
+  std::string warning;
+  if (!amdahl::LoadWisdom(path, amdahl::CurrentHostKey(), &saved, why, &warning)) return false;
+  return Tuner(options).Validate(saved);
+}
+
+}  // namespace amdahl_tune

@@ -1,0 +1,314 @@
+// The C API: each call checks what C cannot (enum values, null scalars),
+// maps the dtype to the C++ type and calls the C++ API; exceptions become
+// status codes and a thread-local message. Array handling and errors only:
+// no kernel logic here.
+#include "amdahl/amdahl_c.h"
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "amdahl/amdahl.h"
+#include "autotune/report.h"
+#include "autotune/run.h"
+
+#ifndef AMDAHL_VERSION
+#define AMDAHL_VERSION "unknown"
+#endif
+
+namespace {
+
+using amdahl::DType;
+using amdahl::Error;
+
+thread_local std::string t_last_error;
+
+// Runs f, turning what it throws into a status and this thread's message.
+template <class F>
+amdahl_status Guard(const F& f) {
+  try {
+    f();
+    t_last_error.clear();
+    return AMDAHL_OK;
+  } catch (const std::invalid_argument& e) {  // amdahl::Error included
+    t_last_error = e.what();
+    return AMDAHL_INVALID_ARGUMENT;
+  } catch (const std::bad_alloc&) {
+    t_last_error = "out of memory";
+    return AMDAHL_OUT_OF_MEMORY;
+  } catch (const std::exception& e) {
+    t_last_error = e.what();
+    return AMDAHL_RUNTIME_ERROR;
+  } catch (...) {
+    t_last_error = "unknown exception";
+    return AMDAHL_INTERNAL_ERROR;
+  }
+}
+
+DType CheckDType(const char* fn, amdahl_dtype dtype) {
+  if (static_cast<int>(dtype) < 0 || static_cast<int>(dtype) >= amdahl::kNumDTypes) {
+    throw Error(std::string(fn) + ": dtype = " + std::to_string(static_cast<int>(dtype)) +
+                " is not a valid amdahl_dtype");
+  }
+  return static_cast<DType>(dtype);
+}
+
+amdahl::Layout CheckLayout(const char* fn, amdahl_layout layout) {
+  if (layout != AMDAHL_ROW_MAJOR && layout != AMDAHL_COL_MAJOR) {
+    throw Error(std::string(fn) + ": layout = " + std::to_string(static_cast<int>(layout)) +
+                " is not a valid amdahl_layout");
+  }
+  return layout == AMDAHL_ROW_MAJOR ? amdahl::Layout::kRowMajor : amdahl::Layout::kColMajor;
+}
+
+amdahl::Trans CheckTrans(const char* fn, const char* arg, amdahl_trans trans) {
+  if (trans != AMDAHL_NO_TRANS && trans != AMDAHL_TRANS) {
+    throw Error(std::string(fn) + ": " + arg + " = " + std::to_string(static_cast<int>(trans)) +
+                " is not a valid amdahl_trans");
+  }
+  return trans == AMDAHL_TRANS ? amdahl::Trans::kYes : amdahl::Trans::kNo;
+}
+
+// The scalar behind `p`, which must not be null.
+template <typename T>
+T Scalar(const char* fn, const char* arg, const void* p) {
+  if (p == nullptr) throw Error(std::string(fn) + ": " + arg + " is null (a scalar is needed)");
+  T v;
+  std::memcpy(&v, p, sizeof(T));  // the caller's scalar may be unaligned
+  return v;
+}
+
+template <class F>
+amdahl_status Typed(const char* fn, amdahl_dtype dtype, const F& f) {
+  return Guard([&] {
+    amdahl::VisitDType(CheckDType(fn, dtype), f);
+  });
+}
+
+void CopyOut(const std::string& text, char* buf, size_t size, size_t* length) {
+  if (length != nullptr) *length = text.size();
+  if (buf == nullptr || size == 0) return;
+  const size_t n = std::min(size - 1, text.size());
+  std::memcpy(buf, text.data(), n);
+  buf[n] = '\0';
+}
+
+void CopyField(const std::string& text, char* field, size_t size) {
+  CopyOut(text, field, size, nullptr);
+}
+
+template <typename T, class Parse>
+std::vector<T> ParseList(const char* fn, const char* arg, const char* text, const Parse& parse) {
+  std::vector<T> out;
+  if (text == nullptr || text[0] == '\0') return out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    T value;
+    if (!parse(item, &value)) {
+      throw Error(std::string(fn) + ": " + arg + " names '" + item + "', which is none of them");
+    }
+    out.push_back(value);
+  }
+  return out;
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* amdahl_last_error(void) { return t_last_error.c_str(); }
+const char* amdahl_version(void) { return AMDAHL_VERSION; }
+
+const char* amdahl_dtype_name(amdahl_dtype dtype) {
+  if (static_cast<int>(dtype) < 0 || static_cast<int>(dtype) >= amdahl::kNumDTypes) return nullptr;
+  return amdahl::DTypeName(static_cast<DType>(dtype));
+}
+
+size_t amdahl_dtype_size(amdahl_dtype dtype) {
+  if (static_cast<int>(dtype) < 0 || static_cast<int>(dtype) >= amdahl::kNumDTypes) return 0;
+  return amdahl::DTypeSize(static_cast<DType>(dtype));
+}
+
+amdahl_status amdahl_scale(amdahl_dtype dtype, size_t n, const void* a, const void* x, void* y) {
+  return Typed("amdahl_scale", dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    amdahl::Scale(n, Scalar<T>("amdahl_scale", "a", a), static_cast<const T*>(x),
+                  static_cast<T*>(y));
+  });
+}
+
+amdahl_status amdahl_axpy(amdahl_dtype dtype, size_t n, const void* a, const void* x, void* y) {
+  return Typed("amdahl_axpy", dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    amdahl::Axpy(n, Scalar<T>("amdahl_axpy", "a", a), static_cast<const T*>(x),
+                 static_cast<T*>(y));
+  });
+}
+
+amdahl_status amdahl_add(amdahl_dtype dtype, size_t n, const void* x, const void* y, void* z) {
+  return Typed("amdahl_add", dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    amdahl::Add(n, static_cast<const T*>(x), static_cast<const T*>(y), static_cast<T*>(z));
+  });
+}
+
+amdahl_status amdahl_triad(amdahl_dtype dtype, size_t n, const void* x, const void* a,
+                           const void* y, void* z) {
+  return Typed("amdahl_triad", dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    amdahl::Triad(n, static_cast<const T*>(x), Scalar<T>("amdahl_triad", "a", a),
+                  static_cast<const T*>(y), static_cast<T*>(z));
+  });
+}
+
+amdahl_status amdahl_sum(amdahl_dtype dtype, size_t n, const void* x, void* result) {
+  return Typed("amdahl_sum", dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if (result == nullptr) throw Error("amdahl_sum: result is null");
+    const T r = amdahl::Sum(n, static_cast<const T*>(x));
+    std::memcpy(result, &r, sizeof(T));
+  });
+}
+
+amdahl_status amdahl_dot(amdahl_dtype dtype, size_t n, const void* x, const void* y,
+                         void* result) {
+  return Typed("amdahl_dot", dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if (result == nullptr) throw Error("amdahl_dot: result is null");
+    const T r = amdahl::Dot(n, static_cast<const T*>(x), static_cast<const T*>(y));
+    std::memcpy(result, &r, sizeof(T));
+  });
+}
+
+amdahl_status amdahl_gemm(amdahl_dtype dtype, amdahl_layout layout, amdahl_trans trans_a,
+                          amdahl_trans trans_b, size_t m, size_t n, size_t k, const void* alpha,
+                          const void* a, size_t lda, const void* b, size_t ldb,
+                          const void* beta, void* c, size_t ldc) {
+  return Typed("amdahl_gemm", dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const char* fn = "amdahl_gemm";
+    amdahl::Gemm(CheckTrans(fn, "trans_a", trans_a), CheckTrans(fn, "trans_b", trans_b), m, n,
+                 k, Scalar<T>(fn, "alpha", alpha), static_cast<const T*>(a), lda,
+                 static_cast<const T*>(b), ldb, Scalar<T>(fn, "beta", beta), static_cast<T*>(c),
+                 ldc, CheckLayout(fn, layout));
+  });
+}
+
+amdahl_status amdahl_gemv(amdahl_dtype dtype, amdahl_layout layout, amdahl_trans trans,
+                          size_t m, size_t n, const void* alpha, const void* a, size_t lda,
+                          const void* x, const void* beta, void* y) {
+  return Typed("amdahl_gemv", dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const char* fn = "amdahl_gemv";
+    amdahl::Gemv(CheckTrans(fn, "trans", trans), m, n, Scalar<T>(fn, "alpha", alpha),
+                 static_cast<const T*>(a), lda, static_cast<const T*>(x),
+                 Scalar<T>(fn, "beta", beta), static_cast<T*>(y), CheckLayout(fn, layout));
+  });
+}
+
+amdahl_status amdahl_set_num_threads(size_t threads) {
+  return Guard([&] { amdahl::SetNumThreads(threads); });
+}
+
+size_t amdahl_num_threads(void) { return amdahl::NumThreads(); }
+
+amdahl_status amdahl_get_topology(amdahl_topology* out) {
+  return Guard([&] {
+    if (out == nullptr) throw Error("amdahl_get_topology: out is null");
+    const amdahl::Topology& t = amdahl::GetTopology();
+    amdahl_topology r = {};
+    CopyField(t.cpu_model, r.cpu_model, sizeof(r.cpu_model));
+    CopyField(amdahl::ActiveTarget(), r.target, sizeof(r.target));
+    r.usable_cpus = t.usable_cpus.size();
+    r.usable_cores = t.usable_cores.value;
+    r.smt = t.smt.value;
+    r.clusters = t.clusters.value;
+    r.l1d_bytes = t.l1d_bytes.value;
+    r.l2_bytes = t.l2_bytes.value;
+    r.l3_bytes = t.l3_bytes.value;
+    *out = r;
+  });
+}
+
+amdahl_status amdahl_set_wisdom_path(const char* path, int* found) {
+  return Guard([&] {
+    const bool hit = amdahl::SetWisdomPath(path ? path : "");
+    if (found != nullptr) *found = hit ? 1 : 0;
+  });
+}
+
+amdahl_status amdahl_wisdom_path(char* buf, size_t size, size_t* length) {
+  return Guard([&] {
+    if (buf == nullptr && size != 0) throw Error("amdahl_wisdom_path: buf is null with size > 0");
+    CopyOut(amdahl::WisdomPath(), buf, size, length);
+  });
+}
+
+amdahl_status amdahl_reload_wisdom(int* found) {
+  return Guard([&] {
+    amdahl::ReloadWisdom();
+    if (found != nullptr) *found = amdahl::ActiveWisdom() != nullptr ? 1 : 0;
+  });
+}
+
+void amdahl_tune_options_init(amdahl_tune_options* options) {
+  if (options == nullptr) return;
+  *options = amdahl_tune_options{};
+  options->budget_s = 60;
+  options->effort = 1;
+}
+
+namespace {
+
+amdahl_tune::Options ToOptions(const char* fn, const amdahl_tune_options* o) {
+  if (o == nullptr) throw Error(std::string(fn) + ": options is null");
+  if (!(o->budget_s > 0)) {
+    throw Error(std::string(fn) + ": options->budget_s = " + std::to_string(o->budget_s) +
+                " is not a positive number of seconds");
+  }
+  if (o->effort < 0 || o->effort > 2) {
+    throw Error(std::string(fn) + ": options->effort = " + std::to_string(o->effort) +
+                " is not 0 (estimate), 1 (measure) or 2 (patient)");
+  }
+  amdahl_tune::Options options;
+  options.budget_s = o->budget_s;
+  options.effort = static_cast<amdahl_tune::Effort>(o->effort);
+  options.kernels = ParseList<amdahl::Kernel>(fn, "options->kernels", o->kernels,
+                                              amdahl::KernelFromName);
+  options.dtypes =
+      ParseList<DType>(fn, "options->dtypes", o->dtypes, amdahl::DTypeFromName);
+  return options;
+}
+
+}  // namespace
+
+amdahl_status amdahl_tune_run(const amdahl_tune_options* options, const char* path, char* summary,
+                          size_t size, size_t* length) {
+  return Guard([&] {
+    const amdahl_tune::Options o = ToOptions("amdahl_tune_run", options);
+    if (summary == nullptr && size != 0) throw Error("amdahl_tune_run: summary is null with size > 0");
+    const std::string where = path != nullptr ? path : amdahl::WisdomPath();
+    const auto tuner = amdahl_tune::TuneAndSave(o, where, options->curves != 0);
+    std::string text = amdahl_tune::FormatTable(tuner->rows());
+    if (options->curves != 0) text += "\n" + amdahl_tune::FormatAmdahl(tuner->curves(), tuner->wisdom());
+    CopyOut(text, summary, size, length);
+  });
+}
+
+amdahl_status amdahl_tune_validate(const char* path, int* ok) {
+  return Guard([&] {
+    if (ok == nullptr) throw Error("amdahl_tune_validate: ok is null");
+    std::string why;
+    *ok = amdahl_tune::ValidateSaved(amdahl_tune::Options(),
+                                     path != nullptr ? path : amdahl::WisdomPath(), &why)
+              ? 1
+              : 0;
+  });
+}
+
+}  // extern "C"

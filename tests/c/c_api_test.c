@@ -1,0 +1,220 @@
+/* The C API from C: every kernel on one dtype each against a plain loop,
+ * errors with their messages (per thread), threads, topology, wisdom and
+ * the tuner's entry points. Compiled as C (C11); exits 1 on any failure. */
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "amdahl/amdahl_c.h"
+
+static int failures = 0;
+
+#define CHECK(cond)                                                        \
+  do {                                                                     \
+    if (!(cond)) {                                                         \
+      fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n", __FILE__, \
+              __LINE__, #cond, amdahl_last_error());                       \
+      ++failures;                                                          \
+    }                                                                      \
+  } while (0)
+
+#define CHECK_ERROR(call, status, needle)                                  \
+  do {                                                                     \
+    const amdahl_status s_ = (call);                                       \
+    CHECK(s_ == (status));                                                 \
+    if (strstr(amdahl_last_error(), (needle)) == NULL) {                   \
+      fprintf(stderr, "%s:%d: '%s' not in '%s'\n", __FILE__, __LINE__,     \
+              (needle), amdahl_last_error());                              \
+      ++failures;                                                          \
+    }                                                                      \
+  } while (0)
+
+static void test_names(void) {
+  CHECK(strcmp(amdahl_dtype_name(AMDAHL_F32), "f32") == 0);
+  CHECK(strcmp(amdahl_dtype_name(AMDAHL_I64), "i64") == 0);
+  CHECK(amdahl_dtype_name((amdahl_dtype)42) == NULL);
+  CHECK(amdahl_dtype_size(AMDAHL_F64) == 8);
+  CHECK(amdahl_dtype_size(AMDAHL_I32) == 4);
+  CHECK(amdahl_dtype_size((amdahl_dtype)-1) == 0);
+  CHECK(strlen(amdahl_version()) > 0);
+}
+
+static void test_streaming(void) {
+  enum { N = 1000 };
+  float x[N], y[N], z[N];
+  for (int i = 0; i < N; ++i) {
+    x[i] = (float)i;
+    y[i] = 1.0f;
+  }
+  const float two = 2.0f;
+  CHECK(amdahl_scale(AMDAHL_F32, N, &two, x, z) == AMDAHL_OK);
+  CHECK(z[999] == 1998.0f);
+  CHECK(strcmp(amdahl_last_error(), "") == 0);
+  CHECK(amdahl_axpy(AMDAHL_F32, N, &two, x, y) == AMDAHL_OK);
+  CHECK(y[10] == 21.0f);
+  CHECK(amdahl_add(AMDAHL_F32, N, x, y, z) == AMDAHL_OK);
+  CHECK(z[10] == 31.0f);
+  CHECK(amdahl_triad(AMDAHL_F32, N, x, &two, y, z) == AMDAHL_OK);
+  CHECK(z[10] == 52.0f);
+
+  int64_t v[N], w[N];
+  for (int i = 0; i < N; ++i) {
+    v[i] = i;
+    w[i] = 2;
+  }
+  int64_t sum = -1, dot = -1;
+  CHECK(amdahl_sum(AMDAHL_I64, N, v, &sum) == AMDAHL_OK);
+  CHECK(sum == (int64_t)N * (N - 1) / 2);
+  CHECK(amdahl_dot(AMDAHL_I64, N, v, w, &dot) == AMDAHL_OK);
+  CHECK(dot == (int64_t)N * (N - 1));
+}
+
+static void test_gemm_gemv(void) {
+  /* C (2 x 3) = A (2 x 4) B (4 x 3), row-major, doubles. */
+  const double a[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  const double b[12] = {1, 0, 2, 0, 1, 0, 1, 1, 1, 2, 0, 0};
+  double c[6];
+  const double one = 1, zero = 0;
+  CHECK(amdahl_gemm(AMDAHL_F64, AMDAHL_ROW_MAJOR, AMDAHL_NO_TRANS, AMDAHL_NO_TRANS, 2, 3, 4,
+                    &one, a, 4, b, 3, &zero, c, 3) == AMDAHL_OK);
+  for (int i = 0; i < 2; ++i) {
+    for (int j = 0; j < 3; ++j) {
+      double want = 0;
+      for (int p = 0; p < 4; ++p) want += a[i * 4 + p] * b[p * 3 + j];
+      CHECK(c[i * 3 + j] == want);
+    }
+  }
+  /* y (4) = A^T x (x: 2), i32, column-major A (2 x 4, lda 2). */
+  const int32_t ai[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  const int32_t xi[2] = {10, 1};
+  int32_t yi[4] = {100, 100, 100, 100};
+  const int32_t alpha = 1, beta = -1;
+  CHECK(amdahl_gemv(AMDAHL_I32, AMDAHL_COL_MAJOR, AMDAHL_TRANS, 2, 4, &alpha, ai, 2, xi, &beta,
+                    yi) == AMDAHL_OK);
+  /* column j of A holds ai[2j], ai[2j + 1] */
+  for (int j = 0; j < 4; ++j) CHECK(yi[j] == 10 * ai[2 * j] + ai[2 * j + 1] - 100);
+}
+
+static void test_errors(void) {
+  float x[4] = {0}, y[4] = {0};
+  const float one = 1;
+  CHECK_ERROR(amdahl_scale((amdahl_dtype)9, 4, &one, x, y), AMDAHL_INVALID_ARGUMENT,
+              "amdahl_scale: dtype = 9 is not a valid amdahl_dtype");
+  CHECK_ERROR(amdahl_scale(AMDAHL_F32, 4, NULL, x, y), AMDAHL_INVALID_ARGUMENT,
+              "amdahl_scale: a is null");
+  CHECK_ERROR(amdahl_scale(AMDAHL_F32, 4, &one, NULL, y), AMDAHL_INVALID_ARGUMENT, "x");
+  CHECK_ERROR(amdahl_gemm(AMDAHL_F32, AMDAHL_ROW_MAJOR, AMDAHL_NO_TRANS, AMDAHL_NO_TRANS, 2, 2,
+                          2, &one, x, 1, x, 2, &one, y, 2),
+              AMDAHL_INVALID_ARGUMENT, "lda = 1 is less than 2");
+  CHECK_ERROR(amdahl_gemv(AMDAHL_F32, (amdahl_layout)5, AMDAHL_NO_TRANS, 2, 2, &one, x, 2, x,
+                          &one, y),
+              AMDAHL_INVALID_ARGUMENT, "layout = 5");
+  CHECK_ERROR(amdahl_gemv(AMDAHL_F32, AMDAHL_ROW_MAJOR, (amdahl_trans)3, 2, 2, &one, x, 2, x,
+                          &one, y),
+              AMDAHL_INVALID_ARGUMENT, "trans = 3");
+  CHECK_ERROR(amdahl_sum(AMDAHL_F32, 4, x, NULL), AMDAHL_INVALID_ARGUMENT, "result is null");
+  CHECK_ERROR(amdahl_get_topology(NULL), AMDAHL_INVALID_ARGUMENT, "out is null");
+  /* Nothing was written by the failed calls. */
+  for (int i = 0; i < 4; ++i) CHECK(y[i] == 0);
+  /* A success clears the message. */
+  CHECK(amdahl_scale(AMDAHL_F32, 4, &one, x, y) == AMDAHL_OK);
+  CHECK(strcmp(amdahl_last_error(), "") == 0);
+}
+
+/* The message is per thread: an error on another thread leaves this one's. */
+static void* fail_on_a_thread(void* arg) {
+  (void)arg;
+  const float one = 1;
+  amdahl_scale(AMDAHL_F32, 4, &one, NULL, NULL);
+  return strstr(amdahl_last_error(), "amdahl::Scale") != NULL ? (void*)1 : NULL;
+}
+
+static void test_error_is_per_thread(void) {
+  const float one = 1;
+  CHECK(amdahl_scale((amdahl_dtype)9, 1, &one, &one, NULL) == AMDAHL_INVALID_ARGUMENT);
+  pthread_t t;
+  void* ok = NULL;
+  CHECK(pthread_create(&t, NULL, fail_on_a_thread, NULL) == 0);
+  CHECK(pthread_join(t, &ok) == 0);
+  CHECK(ok != NULL);
+  CHECK(strstr(amdahl_last_error(), "dtype = 9") != NULL);
+}
+
+static void test_threads_and_topology(void) {
+  amdahl_topology topo;
+  CHECK(amdahl_get_topology(&topo) == AMDAHL_OK);
+  CHECK(topo.usable_cores >= 1);
+  CHECK(topo.usable_cpus >= topo.usable_cores);
+  CHECK(topo.l1d_bytes > 0);
+  CHECK(strlen(topo.target) > 0);
+  CHECK(amdahl_set_num_threads(1) == AMDAHL_OK);
+  CHECK(amdahl_num_threads() == 1);
+  CHECK(amdahl_set_num_threads(0) == AMDAHL_OK);
+  CHECK(amdahl_num_threads() == topo.usable_cores || getenv("AMDAHL_NUM_THREADS") != NULL ||
+        getenv("OMP_NUM_THREADS") != NULL);
+}
+
+static void test_wisdom_and_tuner(const char* dir) {
+  char path[512], got[512], small[4];
+  snprintf(path, sizeof(path), "%s/c-api-wisdom.json", dir);
+  unlink(path);
+  int found = -1;
+  CHECK(amdahl_set_wisdom_path(path, &found) == AMDAHL_OK);
+  CHECK(found == 0);
+  size_t length = 0;
+  CHECK(amdahl_wisdom_path(got, sizeof(got), &length) == AMDAHL_OK);
+  CHECK(strcmp(got, path) == 0);
+  CHECK(length == strlen(path));
+  CHECK(amdahl_wisdom_path(small, sizeof(small), &length) == AMDAHL_OK);
+  CHECK(length == strlen(path) && strlen(small) == 3);
+
+  amdahl_tune_options o;
+  amdahl_tune_options_init(&o);
+  CHECK(o.budget_s == 60 && o.effort == 1);
+  o.budget_s = -1;
+  CHECK_ERROR(amdahl_tune_run(&o, path, NULL, 0, NULL), AMDAHL_INVALID_ARGUMENT,
+              "options->budget_s");
+  o.budget_s = 3;
+  o.kernels = "scale,nonsense";
+  CHECK_ERROR(amdahl_tune_run(&o, path, NULL, 0, NULL), AMDAHL_INVALID_ARGUMENT, "'nonsense'");
+  CHECK(access(path, F_OK) != 0); /* refused before anything was written */
+  o.kernels = "scale";
+  o.dtypes = "f32";
+  char summary[4096];
+  CHECK(amdahl_tune_run(&o, path, summary, sizeof(summary), &length) == AMDAHL_OK);
+  CHECK(strstr(summary, "scale") != NULL);
+  CHECK(access(path, F_OK) == 0);
+  /* The tuned file is this process's wisdom now, and reloads. */
+  CHECK(amdahl_reload_wisdom(&found) == AMDAHL_OK);
+  CHECK(found == 1);
+  CHECK(amdahl_set_wisdom_path(NULL, &found) == AMDAHL_OK);
+  CHECK(amdahl_wisdom_path(got, sizeof(got), NULL) == AMDAHL_OK);
+  CHECK(strcmp(got, path) != 0);
+  int ok = -1;
+  char none[512];
+  snprintf(none, sizeof(none), "%s/none.json", dir);
+  CHECK(amdahl_tune_validate(none, &ok) == AMDAHL_OK);
+  CHECK(ok == 0);
+  unlink(path);
+}
+
+int main(int argc, char** argv) {
+  const char* dir = argc > 1 ? argv[1] : "/tmp";
+  test_names();
+  test_streaming();
+  test_gemm_gemv();
+  test_errors();
+  test_error_is_per_thread();
+  test_threads_and_topology();
+  test_wisdom_and_tuner(dir);
+  if (failures != 0) {
+    fprintf(stderr, "%d checks failed\n", failures);
+    return 1;
+  }
+  printf("all checks passed\n");
+  return 0;
+}
