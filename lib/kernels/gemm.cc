@@ -16,6 +16,7 @@
 #include "amdahl/pool.h"
 #include "lib/kernels/check.h"
 #include "lib/ops/gemm.h"
+#include "lib/ops/pack.h"
 
 namespace amdahl {
 namespace {
@@ -56,60 +57,18 @@ class PackBuffer {
 thread_local PackBuffer t_pack_a;
 thread_local PackBuffer t_pack_b;
 
-// Packs op(A)[i0, i0 + mc) x [p0, p0 + kc) into ceil(mc / mr) slivers of
-// kc x mr (dst[(s * kc + p) * mr + r]), zero-padding rows past mc.
+// Packs op(A)[i0, i0 + mc) x [p0, p0 + kc) (ops::PackA's layout).
 template <typename T>
-void PackA(const Operand<T>& a, size_t i0, size_t mc, size_t p0, size_t kc,
-           size_t mr, T* dst) {
-  for (size_t s = 0; s < mc; s += mr) {
-    const size_t rows = std::min(mr, mc - s);
-    T* out = dst + s * kc;
-    if (a.trans) {
-      // Column p of op(A) is contiguous: rows of the sliver are adjacent.
-      for (size_t p = 0; p < kc; ++p) {
-        const T* src = a.data + (p0 + p) * a.ld + i0 + s;
-        for (size_t r = 0; r < rows; ++r) out[p * mr + r] = src[r];
-        for (size_t r = rows; r < mr; ++r) out[p * mr + r] = T(0);
-      }
-    } else {
-      // Rows of op(A) are contiguous: read mr rows side by side, write each
-      // column of the sliver as one contiguous run.
-      const T* src[32];
-      for (size_t r = 0; r < mr && r < 32; ++r) {
-        src[r] = a.data + (i0 + s + std::min(r, rows - 1)) * a.ld + p0;
-      }
-      for (size_t p = 0; p < kc; ++p) {
-        for (size_t r = 0; r < mr; ++r) out[p * mr + r] = r < rows ? src[r][p] : T(0);
-      }
-    }
-  }
+void PackA(const Operand<T>& a, size_t i0, size_t mc, size_t p0, size_t kc, size_t mr, T* dst) {
+  const T* block = a.trans ? a.data + p0 * a.ld + i0 : a.data + i0 * a.ld + p0;
+  ops::PackA(block, a.ld, a.trans, mc, kc, mr, dst);
 }
 
-// Packs op(B)[p0, p0 + kc) x [j0, j0 + nc) into ceil(nc / nr) slivers of
-// kc x nr (dst[(s * kc + p) * nr + c]), zero-padding columns past nc.
+// Packs op(B)[p0, p0 + kc) x [j0, j0 + nc) (ops::PackB's layout).
 template <typename T>
-void PackB(const Operand<T>& b, size_t p0, size_t kc, size_t j0, size_t nc,
-           size_t nr, T* dst) {
-  for (size_t s = 0; s < nc; s += nr) {
-    const size_t cols = std::min(nr, nc - s);
-    T* out = dst + s * kc;
-    if (!b.trans) {
-      for (size_t p = 0; p < kc; ++p) {
-        const T* src = b.data + (p0 + p) * b.ld + j0 + s;
-        T* row = out + p * nr;
-        for (size_t c = 0; c < cols; ++c) row[c] = src[c];
-        for (size_t c = cols; c < nr; ++c) row[c] = T(0);
-      }
-    } else {
-      for (size_t c = 0; c < cols; ++c) {
-        const T* src = b.data + (j0 + s + c) * b.ld + p0;
-        for (size_t p = 0; p < kc; ++p) out[p * nr + c] = src[p];
-      }
-      for (size_t c = cols; c < nr; ++c) {
-        for (size_t p = 0; p < kc; ++p) out[p * nr + c] = T(0);
-      }
-    }
-  }
+void PackB(const Operand<T>& b, size_t p0, size_t kc, size_t j0, size_t nc, size_t nr, T* dst) {
+  const T* block = b.trans ? b.data + j0 * b.ld + p0 : b.data + p0 * b.ld + j0;
+  ops::PackB(block, b.ld, b.trans, kc, nc, nr, dst);
 }
 
 // C[i0, i0 + m) x [j0, j0 + n) = alpha op(A) op(B) + beta C, blocked for the

@@ -1,0 +1,98 @@
+// Per-target packing. The layouts whose reads are contiguous runs are
+// copied a vector at a time: B not transposed (rows of a sliver) and A
+// transposed (columns of a sliver). The others (a transpose of mr or nr
+// strided streams) run the plain loops of pack_reference.h, compiled here
+// for each target.
+#include "lib/ops/pack.h"
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "lib/ops/pack.cc"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+
+#include "hwy/highway.h"
+#include "lib/ops/pack_reference.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace amdahl {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// dst[0, width) = src[0, count) then zeros: whole vectors while they fit in
+// `count`, the rest one element at a time (no read past src + count).
+template <typename T>
+HWY_INLINE void CopyRun(const T* HWY_RESTRICT src, size_t count, size_t width,
+                        T* HWY_RESTRICT dst) {
+  const hn::ScalableTag<T> d;
+  const size_t N = hn::Lanes(d);
+  size_t c = 0;
+  for (; c + N <= count; c += N) hn::StoreU(hn::LoadU(d, src + c), d, dst + c);
+  for (; c < count; ++c) dst[c] = src[c];
+  for (; c < width; ++c) dst[c] = T(0);
+}
+
+// Slivers of `width` columns from `count` contiguous runs at src + s (run p
+// at src + p * ld): the layout of B not transposed and of A transposed.
+template <typename T>
+void PackRuns(const T* src, size_t ld, size_t depth, size_t extent, size_t width, T* dst) {
+  for (size_t s = 0; s < extent; s += width) {
+    const size_t count = HWY_MIN(width, extent - s);
+    T* out = dst + s * depth;
+    for (size_t p = 0; p < depth; ++p) CopyRun(src + p * ld + s, count, width, out + p * width);
+  }
+}
+
+template <typename T>
+void PackAT(const T* a, size_t lda, bool trans, size_t mc, size_t kc, size_t mr, T* dst) {
+  if (trans) {
+    PackRuns(a, lda, kc, mc, mr, dst);
+  } else {
+    ops::PackAReference(a, lda, trans, mc, kc, mr, dst);
+  }
+}
+
+template <typename T>
+void PackBT(const T* b, size_t ldb, bool trans, size_t kc, size_t nc, size_t nr, T* dst) {
+  if (!trans) {
+    PackRuns(b, ldb, kc, nc, nr, dst);
+  } else {
+    ops::PackBReference(b, ldb, trans, kc, nc, nr, dst);
+  }
+}
+
+#define AMDAHL_DEFINE_PACK(T, ID, name)                                                  \
+  void PackA##ID(const T* a, size_t lda, bool trans, size_t mc, size_t kc, size_t mr,    \
+                 T* dst) {                                                               \
+    PackAT(a, lda, trans, mc, kc, mr, dst);                                              \
+  }                                                                                      \
+  void PackB##ID(const T* b, size_t ldb, bool trans, size_t kc, size_t nc, size_t nr,    \
+                 T* dst) {                                                               \
+    PackBT(b, ldb, trans, kc, nc, nr, dst);                                              \
+  }
+AMDAHL_FOR_EACH_DTYPE(AMDAHL_DEFINE_PACK)
+#undef AMDAHL_DEFINE_PACK
+
+}  // namespace HWY_NAMESPACE
+}  // namespace amdahl
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace amdahl {
+namespace ops {
+
+#define AMDAHL_EXPORT_PACK(T, ID, name)                                                  \
+  HWY_EXPORT(PackA##ID);                                                                 \
+  HWY_EXPORT(PackB##ID);                                                                 \
+  void PackA(const T* a, size_t lda, bool trans, size_t mc, size_t kc, size_t mr,        \
+             T* dst) {                                                                   \
+    HWY_DYNAMIC_DISPATCH(PackA##ID)(a, lda, trans, mc, kc, mr, dst);                     \
+  }                                                                                      \
+  void PackB(const T* b, size_t ldb, bool trans, size_t kc, size_t nc, size_t nr,        \
+             T* dst) {                                                                   \
+    HWY_DYNAMIC_DISPATCH(PackB##ID)(b, ldb, trans, kc, nc, nr, dst);                     \
+  }
+AMDAHL_FOR_EACH_DTYPE(AMDAHL_EXPORT_PACK)
+#undef AMDAHL_EXPORT_PACK
+
+}  // namespace ops
+}  // namespace amdahl
+#endif  // HWY_ONCE
