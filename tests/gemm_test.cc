@@ -167,19 +167,6 @@ bool Check(const Case& c, std::mt19937_64& rng, const std::string& where) {
   return true;
 }
 
-// alpha and beta sets: for integers, values other than 0 and 1 that stay
-// integers (0.7 would be cast to 0).
-template <typename T>
-std::vector<double> Alphas() {
-  if (std::is_floating_point_v<T>) return {0, 1, 0.7, -2.25};
-  return {0, 1, 3, -2};
-}
-template <typename T>
-std::vector<double> Betas() {
-  if (std::is_floating_point_v<T>) return {0, 1, 1.3, -0.3};
-  return {0, 1, -2, 3};
-}
-
 template <typename T>
 class GemmTest : public ::testing::Test {};
 TYPED_TEST_SUITE(GemmTest, amdahl_test::AllDTypes, amdahl_test::DTypeNames);
@@ -190,7 +177,7 @@ TYPED_TEST_SUITE(GemmTest, amdahl_test::AllDTypes, amdahl_test::DTypeNames);
 TYPED_TEST(GemmTest, EdgeShapesOnEveryTarget) {
   using T = TypeParam;
   const std::vector<size_t> dims = {0, 1, 2, 3, 7, 15, 17, 31, 33, 64, 257};
-  const std::vector<double> alphas = Alphas<T>(), betas = Betas<T>();
+  const std::vector<double> alphas = amdahl_test::Alphas<T>(), betas = amdahl_test::Betas<T>();
   amdahl_test::ForEachTarget([&](const char* target) {
     std::mt19937_64 rng(42);
     size_t r = 0;
@@ -216,8 +203,8 @@ TYPED_TEST(GemmTest, EveryTransposeLayoutAlphaBeta) {
   for (Trans ta : {Trans::kNo, Trans::kYes}) {
     for (Trans tb : {Trans::kNo, Trans::kYes}) {
       for (Layout layout : {Layout::kRowMajor, Layout::kColMajor}) {
-        for (double alpha : Alphas<T>()) {
-          for (double beta : Betas<T>()) {
+        for (double alpha : amdahl_test::Alphas<T>()) {
+          for (double beta : amdahl_test::Betas<T>()) {
             Case c{ta, tb, layout, 67, 45, 39, alpha, beta, 3, 1};
             if (!Check<T>(c, rng, "all")) return;
           }
@@ -235,7 +222,7 @@ TYPED_TEST(GemmTest, RandomShapesUpTo600AndEveryThreadCount) {
     std::uniform_int_distribution<size_t> dim(1, 600);
     Case c{(i & 1) ? Trans::kYes : Trans::kNo, (i & 2) ? Trans::kYes : Trans::kNo,
            Layout::kRowMajor, dim(rng), dim(rng), dim(rng) / 3 + 1,
-           Alphas<T>()[1 + i % 3], Betas<T>()[i % 4], size_t(i % 4), size_t(i % 2)};
+           amdahl_test::Alphas<T>()[1 + i % 3], amdahl_test::Betas<T>()[i % 4], size_t(i % 4), size_t(i % 2)};
     SetNumThreads(1 + static_cast<size_t>(i) % max_threads);
     if (!Check<T>(c, rng, "threads=" + std::to_string(NumThreads()))) break;
   }
@@ -246,8 +233,8 @@ TYPED_TEST(GemmTest, LargeBlockedAcrossCacheBlocks) {
   using T = TypeParam;
   std::mt19937_64 rng(5);
   // k > kc, m > mc-ish and n > nc: every loop of the blocking runs twice.
-  Case c{Trans::kNo, Trans::kNo, Layout::kRowMajor, 301, 700, 1100, Alphas<T>()[2],
-         Betas<T>()[2], 1, 0};
+  Case c{Trans::kNo, Trans::kNo, Layout::kRowMajor, 301, 700, 1100, amdahl_test::Alphas<T>()[2],
+         amdahl_test::Betas<T>()[2], 1, 0};
   Check<T>(c, rng, "large");
 }
 
@@ -331,7 +318,7 @@ TYPED_TEST(GemmTest, PackedPathsUnderABlockSweepOnEveryTarget) {
         // m, n, k not multiples of any block: every edge of every loop.
         Case cs{(r & 1) ? Trans::kYes : Trans::kNo, (r & 2) ? Trans::kYes : Trans::kNo,
                 Layout::kRowMajor, 5 * mr + 3, 3 * nr + 5, 2 * c.kc + 3,
-                Alphas<T>()[1 + r % 3], Betas<T>()[r % 4], r % 3, r % 2};
+                amdahl_test::Alphas<T>()[1 + r % 3], amdahl_test::Betas<T>()[r % 4], r % 3, r % 2};
         const std::string where = std::string(target) + " mc/kc/nc " + std::to_string(c.mc) +
                                   "/" + std::to_string(c.kc) + "/" + std::to_string(c.nc) +
                                   (in_place ? " in place" : " packed");
@@ -408,8 +395,8 @@ bool ChildChecksUnderTheFile(std::mt19937_64& rng) {
   EXPECT_EQ(5 * c.nr, c.nc);
   for (size_t i = 0; i < 4; ++i) {
     Case cs{(i & 1) ? Trans::kYes : Trans::kNo, (i & 2) ? Trans::kYes : Trans::kNo,
-            Layout::kRowMajor, 130 + i, 170 - i, 100 + 7 * i, Alphas<T>()[1 + i % 3],
-            Betas<T>()[i], i % 2, i % 2};
+            Layout::kRowMajor, 130 + i, 170 - i, 100 + 7 * i, amdahl_test::Alphas<T>()[1 + i % 3],
+            amdahl_test::Betas<T>()[i], i % 2, i % 2};
     if (!Check<T>(cs, rng, "wisdom file")) return false;
   }
   return true;

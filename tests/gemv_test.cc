@@ -49,15 +49,7 @@ bool Check(const Case& c, std::mt19937_64& rng, const std::string& where) {
   const size_t lda = std::max<size_t>(stored_cols, 1) + c.pad;
   const size_t nx = t ? c.m : c.n, ny = t ? c.n : c.m;
   auto random = [&](size_t count) {
-    std::vector<T> v(count + c.offset + 1);
-    for (auto& e : v) {
-      if constexpr (std::is_floating_point_v<T>) {
-        e = std::uniform_real_distribution<T>(-1, 1)(rng);
-      } else {
-        e = static_cast<T>(rng());
-      }
-    }
-    return v;
+    return amdahl_test::RandomVector<T>(count + c.offset + 1, static_cast<uint32_t>(rng()));
   };
   std::vector<T> a = random(stored_rows * lda), x = random(nx), y = random(ny);
   if (c.beta == 0 && std::is_floating_point_v<T>) {
@@ -121,17 +113,6 @@ bool Check(const Case& c, std::mt19937_64& rng, const std::string& where) {
   return true;
 }
 
-template <typename T>
-std::vector<double> Alphas() {
-  if (std::is_floating_point_v<T>) return {0, 1, 0.7, -2.25};
-  return {0, 1, 3, -2};
-}
-template <typename T>
-std::vector<double> Betas() {
-  if (std::is_floating_point_v<T>) return {0, 1, 1.3, -0.3};
-  return {0, 1, -2, 3};
-}
-
 // Forces the threaded path (or the serial one) whatever the size.
 class GemvOverride {
  public:
@@ -159,7 +140,7 @@ TYPED_TEST_SUITE(GemvTest, amdahl_test::AllDTypes, amdahl_test::DTypeNames);
 TYPED_TEST(GemvTest, SizesAroundTheVectorLengthOnEveryTarget) {
   using T = TypeParam;
   const std::vector<size_t> dims = amdahl_test::LaneSizes({4, 5, 8, 9, 33, 100});
-  const std::vector<double> alphas = Alphas<T>(), betas = Betas<T>();
+  const std::vector<double> alphas = amdahl_test::Alphas<T>(), betas = amdahl_test::Betas<T>();
   amdahl_test::ForEachTarget([&](const char* target) {
     std::mt19937_64 rng(7);
     size_t r = 0;
@@ -185,8 +166,8 @@ TYPED_TEST(GemvTest, EveryTransposeLayoutAlphaBeta) {
   std::mt19937_64 rng(3);
   for (Trans t : {Trans::kNo, Trans::kYes}) {
     for (Layout l : {Layout::kRowMajor, Layout::kColMajor}) {
-      for (double alpha : Alphas<T>()) {
-        for (double beta : Betas<T>()) {
+      for (double alpha : amdahl_test::Alphas<T>()) {
+        for (double beta : amdahl_test::Betas<T>()) {
           ASSERT_TRUE(Check<T>({t, l, 37, 45, alpha, beta, 3, 1}, rng, "default"));
         }
       }

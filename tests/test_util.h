@@ -64,6 +64,19 @@ std::vector<T> RandomVector(size_t n, uint32_t seed) {
   return v;
 }
 
+// alpha and beta sets: for integers, values other than 0 and 1 that stay
+// integers (0.7 would be cast to 0).
+template <typename T>
+std::vector<double> Alphas() {
+  if (std::is_floating_point_v<T>) return {0, 1, 0.7, -2.25};
+  return {0, 1, 3, -2};
+}
+template <typename T>
+std::vector<double> Betas() {
+  if (std::is_floating_point_v<T>) return {0, 1, 1.3, -0.3};
+  return {0, 1, -2, 3};
+}
+
 // The element types of typed tests (the library's four dtypes).
 using AllDTypes = ::testing::Types<float, double, int32_t, int64_t>;
 
