@@ -34,7 +34,7 @@ class StreamCase : public Case {
  private:
   Kernel kernel_;
   size_t n_;
-  std::vector<T> x_, y_, z_;
+  AlignedVector<T> x_, y_, z_;
   volatile T sink_ = T(0);  // the result, kept so the call is not elided
 };
 
@@ -50,7 +50,7 @@ class GemvCase : public Case {
 
  private:
   size_t n_;
-  std::vector<T> a_, x_, y_;
+  AlignedVector<T> a_, x_, y_;
 };
 
 // C = A B with n x n row-major matrices.
@@ -66,7 +66,7 @@ class GemmCase : public Case {
 
  private:
   size_t n_;
-  std::vector<T> a_, b_, c_;
+  AlignedVector<T> a_, b_, c_;
 };
 
 template <Kernel K>

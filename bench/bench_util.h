@@ -55,7 +55,8 @@ void TimedLoop(benchmark::State& state, const char* name, double per_call, const
   timer.Rate(state, name, per_call);
 }
 
-using amdahl_cases::RandomVector;  // the inputs the registry's cases use
+using amdahl_cases::AlignedVector;  // 64-byte aligned, as the cases
+using amdahl_cases::RandomVector;   // the inputs the registry's cases use
 
 // "f32", ...: the dtype list's names.
 template <typename T>

@@ -13,7 +13,7 @@ namespace hn = hwy::HWY_NAMESPACE;
 template <typename T>
 void BM_MapDouble(benchmark::State& state, size_t n) {
   const auto x = amdahl_bench::RandomVector<T>(n, 1);
-  std::vector<T> y(n);
+  amdahl_bench::AlignedVector<T> y(n);
   amdahl_bench::TimedLoop(state, "GBps", 1e-9 * static_cast<double>(2 * sizeof(T) * n), [&] {
     amdahl::HWY_NAMESPACE::ParallelMap(n, x.data(), y.data(),
                                        [](auto, auto v) { return hn::Add(v, v); });

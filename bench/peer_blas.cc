@@ -118,7 +118,7 @@ template <typename T>
 void BM_PeerGemm(benchmark::State& state, const BlasPeer* p, size_t n, size_t threads) {
   const auto a = amdahl_bench::RandomVector<T>(n * n, 1);
   const auto b = amdahl_bench::RandomVector<T>(n * n, 2);
-  std::vector<T> c(n * n);
+  amdahl_bench::AlignedVector<T> c(n * n);
   SetThreads(*p, threads);
   const int ni = static_cast<int>(n);
   const amdahl_bench::WallTimer timer;
@@ -158,7 +158,7 @@ template <typename T>
 void BM_PeerGemv(benchmark::State& state, const BlasPeer* p, size_t n, size_t threads) {
   const auto a = amdahl_bench::RandomVector<T>(n * n, 1);
   const auto x = amdahl_bench::RandomVector<T>(n, 2);
-  std::vector<T> y(n);
+  amdahl_bench::AlignedVector<T> y(n);
   SetThreads(*p, threads);
   const int ni = static_cast<int>(n);
   const amdahl_bench::WallTimer timer;
@@ -194,7 +194,7 @@ template <typename T>
 void BM_PeerStream(benchmark::State& state, const BlasPeer* p, std::string kernel,
                    size_t n) {
   const auto x = amdahl_bench::RandomVector<T>(n, 1);
-  std::vector<T> y = amdahl_bench::RandomVector<T>(n, 2);
+  amdahl_bench::AlignedVector<T> y = amdahl_bench::RandomVector<T>(n, 2);
   SetThreads(*p, amdahl::GetTopology().usable_cores.value);
   const int ni = static_cast<int>(n);
   T sink = T(0);

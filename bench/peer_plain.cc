@@ -12,7 +12,7 @@ template <typename T>
 void BM_PlainStream(benchmark::State& state, std::string kernel, size_t n) {
   const auto x = amdahl_bench::RandomVector<T>(n, 1);
   const auto y0 = amdahl_bench::RandomVector<T>(n, 2);
-  std::vector<T> y = y0, z(n);
+  amdahl_bench::AlignedVector<T> y = y0, z(n);
   const T a = T(2);
   T sink = T(0);
   const double bytes =
@@ -54,7 +54,7 @@ template <typename T>
 void BM_PlainGemm(benchmark::State& state, size_t n) {
   const auto a = amdahl_bench::RandomVector<T>(n * n, 1);
   const auto b = amdahl_bench::RandomVector<T>(n * n, 2);
-  std::vector<T> c(n * n);
+  amdahl_bench::AlignedVector<T> c(n * n);
   const amdahl_bench::WallTimer timer;
   for (auto _ : state) {
     std::fill(c.begin(), c.end(), T(0));

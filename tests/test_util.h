@@ -8,9 +8,12 @@
 #include <cstdint>
 #include <functional>
 #include <random>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 #include <string>
+
+#include "amdahl/dtype.h"
 
 namespace amdahl_test {
 
@@ -77,17 +80,23 @@ std::vector<double> Betas() {
   return {0, 1, -2, 3};
 }
 
-// The element types of typed tests (the library's four dtypes).
-using AllDTypes = ::testing::Types<float, double, int32_t, int64_t>;
+// The element types of typed tests: the dtype list of <amdahl/dtypes.h>.
+template <class Tuple>
+struct TypesAfterFirst;
+template <class First, class... Ts>
+struct TypesAfterFirst<std::tuple<First, Ts...>> {
+  using type = ::testing::Types<Ts...>;
+};
+#define AMDAHL_TEST_DTYPE(T, ID, name) , T
+using AllDTypes =
+    TypesAfterFirst<std::tuple<void AMDAHL_FOR_EACH_DTYPE(AMDAHL_TEST_DTYPE)>>::type;
+#undef AMDAHL_TEST_DTYPE
 
 // Names typed tests by element type: f32, f64, i32, i64.
 struct DTypeNames {
   template <typename T>
   static std::string GetName(int) {
-    if (std::is_same_v<T, float>) return "f32";
-    if (std::is_same_v<T, double>) return "f64";
-    if (std::is_same_v<T, int32_t>) return "i32";
-    return "i64";
+    return amdahl::DTypeTraits<T>::kName;
   }
 };
 

@@ -1,4 +1,4 @@
-// Elementwise kernels for f32, f64, i32 and i64: vectorized (best Highway
+// Elementwise kernels for every dtype (<amdahl/dtypes.h>): vectorized (best Highway
 // target at run time) and threaded only when the size pays for it.
 //
 // The output may be the very same array as an input (in place, e.g. Scale

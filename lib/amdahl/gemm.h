@@ -1,4 +1,4 @@
-// General matrix multiply for f32, f64, i32 and i64:
+// General matrix multiply for every dtype (<amdahl/dtypes.h>):
 //   C = alpha * op(A) * op(B) + beta * C,  op(X) = X or X^T,
 // C is m x n, op(A) m x k, op(B) k x n. Row-major by default (element (i, j)
 // of C at C[i * ldc + j]); Layout::kColMajor reads every matrix column-major

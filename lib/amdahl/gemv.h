@@ -1,4 +1,4 @@
-// Matrix-vector multiply for f32, f64, i32 and i64:
+// Matrix-vector multiply for every dtype (<amdahl/dtypes.h>):
 //   y = alpha * op(A) * x + beta * y,  op(A) = A or A^T,
 // A is m x n, stored row-major (element (i, j) at a[i * lda + j]) or, with
 // Layout::kColMajor, column-major (at a[j * lda + i]) as in the reference

@@ -1,4 +1,4 @@
-// Reductions for f32, f64, i32 and i64: Sum and Dot.
+// Reductions for every dtype (<amdahl/dtypes.h>): Sum and Dot.
 //
 // Deterministic: x is cut into leaves of kReduceLeaf (4096) elements, each
 // reduced with 4 vector accumulators in a fixed order, and the leaf results
