@@ -49,28 +49,44 @@ amdahl_status Guard(const F& f) {
   }
 }
 
-DType CheckDType(const char* fn, amdahl_dtype dtype) {
-  if (static_cast<int>(dtype) < 0 || static_cast<int>(dtype) >= amdahl::kNumDTypes) {
-    throw Error(std::string(fn) + ": dtype = " + std::to_string(static_cast<int>(dtype)) +
+// An enum argument's value as the caller passed it. C may pass any int; in
+// C++ reading an enum outside its values' range is undefined, so the bits
+// are copied, not loaded as the enum.
+template <typename Enum>
+int Raw(const Enum& e) {
+  static_assert(sizeof(Enum) == sizeof(int), "C enums are int-sized here");
+  int v;
+  std::memcpy(&v, &e, sizeof(v));
+  return v;
+}
+
+bool ValidDType(int v) { return v >= 0 && v < amdahl::kNumDTypes; }
+
+DType CheckDType(const char* fn, const amdahl_dtype& dtype) {
+  const int v = Raw(dtype);
+  if (!ValidDType(v)) {
+    throw Error(std::string(fn) + ": dtype = " + std::to_string(v) +
                 " is not a valid amdahl_dtype");
   }
-  return static_cast<DType>(dtype);
+  return static_cast<DType>(v);
 }
 
-amdahl::Layout CheckLayout(const char* fn, amdahl_layout layout) {
-  if (layout != AMDAHL_ROW_MAJOR && layout != AMDAHL_COL_MAJOR) {
-    throw Error(std::string(fn) + ": layout = " + std::to_string(static_cast<int>(layout)) +
+amdahl::Layout CheckLayout(const char* fn, const amdahl_layout& layout) {
+  const int v = Raw(layout);
+  if (v != AMDAHL_ROW_MAJOR && v != AMDAHL_COL_MAJOR) {
+    throw Error(std::string(fn) + ": layout = " + std::to_string(v) +
                 " is not a valid amdahl_layout");
   }
-  return layout == AMDAHL_ROW_MAJOR ? amdahl::Layout::kRowMajor : amdahl::Layout::kColMajor;
+  return v == AMDAHL_ROW_MAJOR ? amdahl::Layout::kRowMajor : amdahl::Layout::kColMajor;
 }
 
-amdahl::Trans CheckTrans(const char* fn, const char* arg, amdahl_trans trans) {
-  if (trans != AMDAHL_NO_TRANS && trans != AMDAHL_TRANS) {
-    throw Error(std::string(fn) + ": " + arg + " = " + std::to_string(static_cast<int>(trans)) +
+amdahl::Trans CheckTrans(const char* fn, const char* arg, const amdahl_trans& trans) {
+  const int v = Raw(trans);
+  if (v != AMDAHL_NO_TRANS && v != AMDAHL_TRANS) {
+    throw Error(std::string(fn) + ": " + arg + " = " + std::to_string(v) +
                 " is not a valid amdahl_trans");
   }
-  return trans == AMDAHL_TRANS ? amdahl::Trans::kYes : amdahl::Trans::kNo;
+  return v == AMDAHL_TRANS ? amdahl::Trans::kYes : amdahl::Trans::kNo;
 }
 
 // The scalar behind `p`, which must not be null.
@@ -83,7 +99,7 @@ T Scalar(const char* fn, const char* arg, const void* p) {
 }
 
 template <class F>
-amdahl_status Typed(const char* fn, amdahl_dtype dtype, const F& f) {
+amdahl_status Typed(const char* fn, const amdahl_dtype& dtype, const F& f) {
   return Guard([&] {
     amdahl::VisitDType(CheckDType(fn, dtype), f);
   });
@@ -125,13 +141,11 @@ const char* amdahl_last_error(void) { return t_last_error.c_str(); }
 const char* amdahl_version(void) { return AMDAHL_VERSION; }
 
 const char* amdahl_dtype_name(amdahl_dtype dtype) {
-  if (static_cast<int>(dtype) < 0 || static_cast<int>(dtype) >= amdahl::kNumDTypes) return nullptr;
-  return amdahl::DTypeName(static_cast<DType>(dtype));
+  return ValidDType(Raw(dtype)) ? amdahl::DTypeName(static_cast<DType>(Raw(dtype))) : nullptr;
 }
 
 size_t amdahl_dtype_size(amdahl_dtype dtype) {
-  if (static_cast<int>(dtype) < 0 || static_cast<int>(dtype) >= amdahl::kNumDTypes) return 0;
-  return amdahl::DTypeSize(static_cast<DType>(dtype));
+  return ValidDType(Raw(dtype)) ? amdahl::DTypeSize(static_cast<DType>(Raw(dtype))) : 0;
 }
 
 amdahl_status amdahl_scale(amdahl_dtype dtype, size_t n, const void* a, const void* x, void* y) {
