@@ -135,6 +135,30 @@ std::vector<T> ParseList(const char* fn, const char* arg, const char* text, cons
 
 }  // namespace
 
+namespace {
+
+amdahl_tune::Options ToOptions(const char* fn, const amdahl_tune_options* o) {
+  if (o == nullptr) throw Error(std::string(fn) + ": options is null");
+  if (!(o->budget_s > 0)) {
+    throw Error(std::string(fn) + ": options->budget_s = " + std::to_string(o->budget_s) +
+                " is not a positive number of seconds");
+  }
+  if (o->effort < 0 || o->effort > 2) {
+    throw Error(std::string(fn) + ": options->effort = " + std::to_string(o->effort) +
+                " is not 0 (estimate), 1 (measure) or 2 (patient)");
+  }
+  amdahl_tune::Options options;
+  options.budget_s = o->budget_s;
+  options.effort = static_cast<amdahl_tune::Effort>(o->effort);
+  options.kernels = ParseList<amdahl::Kernel>(fn, "options->kernels", o->kernels,
+                                              amdahl::KernelFromName);
+  options.dtypes =
+      ParseList<DType>(fn, "options->dtypes", o->dtypes, amdahl::DTypeFromName);
+  return options;
+}
+
+}  // namespace
+
 extern "C" {
 
 const char* amdahl_last_error(void) { return t_last_error.c_str(); }
@@ -277,29 +301,6 @@ void amdahl_tune_options_init(amdahl_tune_options* options) {
   options->effort = 1;
 }
 
-namespace {
-
-amdahl_tune::Options ToOptions(const char* fn, const amdahl_tune_options* o) {
-  if (o == nullptr) throw Error(std::string(fn) + ": options is null");
-  if (!(o->budget_s > 0)) {
-    throw Error(std::string(fn) + ": options->budget_s = " + std::to_string(o->budget_s) +
-                " is not a positive number of seconds");
-  }
-  if (o->effort < 0 || o->effort > 2) {
-    throw Error(std::string(fn) + ": options->effort = " + std::to_string(o->effort) +
-                " is not 0 (estimate), 1 (measure) or 2 (patient)");
-  }
-  amdahl_tune::Options options;
-  options.budget_s = o->budget_s;
-  options.effort = static_cast<amdahl_tune::Effort>(o->effort);
-  options.kernels = ParseList<amdahl::Kernel>(fn, "options->kernels", o->kernels,
-                                              amdahl::KernelFromName);
-  options.dtypes =
-      ParseList<DType>(fn, "options->dtypes", o->dtypes, amdahl::DTypeFromName);
-  return options;
-}
-
-}  // namespace
 
 amdahl_status amdahl_tune_run(const amdahl_tune_options* options, const char* path, char* summary,
                           size_t size, size_t* length) {
