@@ -46,7 +46,7 @@ typedef enum amdahl_trans { AMDAHL_NO_TRANS = 0, AMDAHL_TRANS = 1 } amdahl_trans
 
 /* The message of this thread's last error; "" after a success. */
 AMDAHL_C_API const char* amdahl_last_error(void);
-AMDAHL_C_API const char* amdahl_version(void);
+AMDAHL_C_API const char* amdahl_get_version(void);
 /* "f32", ...; NULL for a value outside the enum. */
 AMDAHL_C_API const char* amdahl_dtype_name(amdahl_dtype dtype);
 /* Bytes of one element; 0 for a value outside the enum. */
@@ -86,9 +86,11 @@ AMDAHL_C_API amdahl_status amdahl_gemv(amdahl_dtype dtype, amdahl_layout layout,
 
 /* --- Threads and topology --- */
 
-/* 0: back to the environment (AMDAHL_NUM_THREADS, OMP_NUM_THREADS, cores). */
+/* The process-wide thread count of amdahl's pool (names threadpoolctl can
+ * look up). 0: back to the environment (AMDAHL_NUM_THREADS, OMP_NUM_THREADS,
+ * one per usable core). */
 AMDAHL_C_API amdahl_status amdahl_set_num_threads(size_t threads);
-AMDAHL_C_API size_t amdahl_num_threads(void);
+AMDAHL_C_API size_t amdahl_get_num_threads(void);
 
 typedef struct amdahl_topology {
   char cpu_model[128];   /* truncated if longer, always terminated */

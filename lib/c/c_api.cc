@@ -162,7 +162,7 @@ amdahl_tune::Options ToOptions(const char* fn, const amdahl_tune_options* o) {
 extern "C" {
 
 const char* amdahl_last_error(void) { return t_last_error.c_str(); }
-const char* amdahl_version(void) { return AMDAHL_VERSION; }
+const char* amdahl_get_version(void) { return AMDAHL_VERSION; }
 
 const char* amdahl_dtype_name(amdahl_dtype dtype) {
   return ValidDType(Raw(dtype)) ? amdahl::DTypeName(static_cast<DType>(Raw(dtype))) : nullptr;
@@ -253,7 +253,7 @@ amdahl_status amdahl_set_num_threads(size_t threads) {
   return Guard([&] { amdahl::SetNumThreads(threads); });
 }
 
-size_t amdahl_num_threads(void) { return amdahl::NumThreads(); }
+size_t amdahl_get_num_threads(void) { return amdahl::NumThreads(); }
 
 amdahl_status amdahl_get_topology(amdahl_topology* out) {
   return Guard([&] {

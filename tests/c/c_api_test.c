@@ -40,7 +40,7 @@ static void test_names(void) {
   CHECK(amdahl_dtype_size(AMDAHL_F64) == 8);
   CHECK(amdahl_dtype_size(AMDAHL_I32) == 4);
   CHECK(amdahl_dtype_size((amdahl_dtype)-1) == 0);
-  CHECK(strlen(amdahl_version()) > 0);
+  CHECK(strlen(amdahl_get_version()) > 0);
 }
 
 static void test_streaming(void) {
@@ -152,9 +152,9 @@ static void test_threads_and_topology(void) {
   CHECK(topo.l1d_bytes > 0);
   CHECK(strlen(topo.target) > 0);
   CHECK(amdahl_set_num_threads(1) == AMDAHL_OK);
-  CHECK(amdahl_num_threads() == 1);
+  CHECK(amdahl_get_num_threads() == 1);
   CHECK(amdahl_set_num_threads(0) == AMDAHL_OK);
-  CHECK(amdahl_num_threads() == topo.usable_cores || getenv("AMDAHL_NUM_THREADS") != NULL ||
+  CHECK(amdahl_get_num_threads() == topo.usable_cores || getenv("AMDAHL_NUM_THREADS") != NULL ||
         getenv("OMP_NUM_THREADS") != NULL);
 }
 
