@@ -25,7 +25,7 @@ cp "$src/tests/consumer/meson.build" "$src/tests/consumer/main.cc" "$work/proj/"
 ln -s "$src" "$work/proj/subprojects/amdahl"
 meson setup "$work/sub" "$work/proj" --force-fallback-for=amdahl \
   -Damdahl:tests=disabled -Damdahl:benchmarks=disabled -Damdahl:tune=disabled \
-  -Damdahl:dispatch=static >"$work/sub.log" 2>&1 || { cat "$work/sub.log"; exit 1; }
+  -Damdahl:dispatch=static -Damdahl:python_module=disabled >"$work/sub.log" 2>&1 || { cat "$work/sub.log"; exit 1; }
 ninja -C "$work/sub" >"$work/sub-build.log" 2>&1 || { cat "$work/sub-build.log"; exit 1; }
 "$work/sub/consumer"
 echo "consumer: both ways build, link and run"
