@@ -15,11 +15,6 @@ namespace {
 constexpr int kRowMajor = 101, kColMajor = 102;
 constexpr int kNoTrans = 111, kTrans = 112, kConjTrans = 113;
 
-template <typename T>
-constexpr amdahl_dtype CType() {
-  return static_cast<amdahl_dtype>(amdahl::DTypeOf<T>());
-}
-
 bool ValidTrans(int t) { return t == kNoTrans || t == kTrans || t == kConjTrans; }
 amdahl_trans ToTrans(int t) { return t == kNoTrans ? AMDAHL_NO_TRANS : AMDAHL_TRANS; }
 
@@ -97,50 +92,13 @@ void Gemv(const char* name, int layout, int trans, int m, int n, T alpha, const 
   if (info != 0) return Xerbla(name, info);
   Trace(name);
   if (m == 0 || n == 0 || (alpha == T(0) && beta == T(1))) return;
-  const bool notrans = trans == kNoTrans;
-  const int lenx = notrans ? n : m, leny = notrans ? m : n;
-  const VectorIn<T> xv(lenx, x, incx);
-  VectorOut<T> yv(leny, y, incy, beta == T(0));
-  if (amdahl_gemv(CType<T>(), row ? AMDAHL_ROW_MAJOR : AMDAHL_COL_MAJOR, ToTrans(trans),
-                  static_cast<size_t>(m), static_cast<size_t>(n), &alpha, a,
-                  static_cast<size_t>(lda), xv.data(), &beta, yv.data()) == AMDAHL_OK) {
-    yv.Commit();
+  if (StridedGemv(row ? AMDAHL_ROW_MAJOR : AMDAHL_COL_MAJOR, trans != kNoTrans, m, n, &alpha,
+                  a, lda, x, incx, &beta, y, incy)) {
     return;
   }
   auto next = reinterpret_cast<GemvFn<T>>(Next(name));
   ReportFallThrough(name, next != nullptr);
   if (next != nullptr) next(layout, trans, m, n, alpha, a, lda, x, incx, beta, y, incy);
-}
-
-template <typename T>
-T Dot(const char* name, int n, const T* x, int incx, const T* y, int incy) {
-  Trace(name);
-  if (n <= 0) return T(0);
-  const VectorIn<T> xv(n, x, incx), yv(n, y, incy);
-  T result = T(0);
-  amdahl_dot(CType<T>(), static_cast<size_t>(n), xv.data(), yv.data(), &result);
-  return result;
-}
-
-template <typename T>
-void Axpy(const char* name, int n, T alpha, const T* x, int incx, T* y, int incy) {
-  Trace(name);
-  if (n <= 0 || alpha == T(0)) return;
-  const VectorIn<T> xv(n, x, incx);
-  VectorOut<T> yv(n, y, incy, false);
-  if (amdahl_axpy(CType<T>(), static_cast<size_t>(n), &alpha, xv.data(), yv.data()) == AMDAHL_OK) {
-    yv.Commit();
-  }
-}
-
-template <typename T>
-void Scal(const char* name, int n, T alpha, T* x, int incx) {
-  Trace(name);
-  if (n <= 0 || incx <= 0) return;
-  VectorOut<T> xv(n, x, incx, false);
-  if (amdahl_scale(CType<T>(), static_cast<size_t>(n), &alpha, xv.data(), xv.data()) == AMDAHL_OK) {
-    xv.Commit();
-  }
 }
 
 }  // namespace
@@ -164,14 +122,17 @@ void Scal(const char* name, int n, T alpha, T* x, int incx) {
                          beta, y, incy);                                                     \
   }                                                                                          \
   AMDAHL_BLAS_API T cblas_##p##dot(int n, const T* x, int incx, const T* y, int incy) {      \
-    return amdahl_blas::Dot<T>("cblas_" #p "dot", n, x, incx, y, incy);                     \
+    amdahl_blas::Trace("cblas_" #p "dot");                                                   \
+    return amdahl_blas::StridedDot<T>(n, x, incx, y, incy);                                  \
   }                                                                                          \
   AMDAHL_BLAS_API void cblas_##p##axpy(int n, T alpha, const T* x, int incx, T* y,           \
                                        int incy) {                                           \
-    amdahl_blas::Axpy<T>("cblas_" #p "axpy", n, alpha, x, incx, y, incy);                   \
+    amdahl_blas::Trace("cblas_" #p "axpy");                                                  \
+    amdahl_blas::StridedAxpy<T>(n, alpha, x, incx, y, incy);                                 \
   }                                                                                          \
   AMDAHL_BLAS_API void cblas_##p##scal(int n, T alpha, T* x, int incx) {                     \
-    amdahl_blas::Scal<T>("cblas_" #p "scal", n, alpha, x, incx);                            \
+    amdahl_blas::Trace("cblas_" #p "scal");                                                  \
+    amdahl_blas::StridedScal<T>(n, alpha, x, incx);                                          \
   }
 
 AMDAHL_CBLAS(s, float)

@@ -29,23 +29,28 @@ void Xerbla(const char* name, int info) {
 
 void* Next(const char* symbol) { return dlsym(RTLD_NEXT, symbol); }
 
+namespace {
+
+// True the first time it is asked about `name` (one line per routine).
+bool FirstTime(const char* name) {
+  static std::mutex mu;
+  static std::set<std::string> seen;
+  std::lock_guard<std::mutex> lock(mu);
+  return seen.insert(name).second;
+}
+
+}  // namespace
+
 void Trace(const char* name) {
   static const bool on = [] {
     const char* v = std::getenv("AMDAHL_BLAS_TRACE");
     return v != nullptr && std::strcmp(v, "1") == 0;
   }();
-  if (!on) return;
-  static std::mutex mu;
-  static std::set<std::string> said;
-  std::lock_guard<std::mutex> lock(mu);
-  if (said.insert(name).second) std::fprintf(stderr, "amdahl-blas: %s runs on amdahl\n", name);
+  if (on && FirstTime(name)) std::fprintf(stderr, "amdahl-blas: %s runs on amdahl\n", name);
 }
 
 void ReportFallThrough(const char* name, bool forwarded) {
-  static std::mutex mu;
-  static std::set<std::string> said;
-  std::lock_guard<std::mutex> lock(mu);
-  if (!said.insert(name).second) return;
+  if (!FirstTime((std::string("fall-through ") + name).c_str())) return;
   std::fprintf(stderr, "amdahl-blas: %s: %s; %s\n", name, amdahl_last_error(),
                forwarded ? "computed by the next BLAS" : "no other BLAS to compute it");
 }

@@ -8,6 +8,9 @@
 #include <cstddef>
 #include <vector>
 
+#include "amdahl/amdahl_c.h"
+#include "amdahl/dtype.h"
+
 namespace amdahl_blas {
 
 // Reports argument `info` (1-based) of routine `name` as bad, as the
@@ -91,6 +94,63 @@ class VectorOut {
   T* data_ = nullptr;
   std::vector<T> copy_;
 };
+
+// The C API's dtype of T (the C enum follows the same dtype list).
+template <typename T>
+constexpr amdahl_dtype CType() {
+  return static_cast<amdahl_dtype>(amdahl::DTypeOf<T>());
+}
+
+// What follows a routine's own checks, shared by the BLAS and CBLAS forms:
+// strided vectors made contiguous, amdahl's kernel, the result written back.
+
+// y = alpha op(A) x + beta y on the stored layout; false when amdahl refused
+// the call (the caller then falls through to the next BLAS).
+template <typename T>
+bool StridedGemv(amdahl_layout layout, bool trans, int m, int n, const T* alpha, const T* a,
+                 int lda, const T* x, int incx, const T* beta, T* y, int incy) {
+  const int lenx = trans ? m : n, leny = trans ? n : m;
+  const VectorIn<T> xv(lenx, x, incx);
+  VectorOut<T> yv(leny, y, incy, *beta == T(0));
+  if (amdahl_gemv(CType<T>(), layout, trans ? AMDAHL_TRANS : AMDAHL_NO_TRANS,
+                  static_cast<size_t>(m), static_cast<size_t>(n), alpha, a,
+                  static_cast<size_t>(lda), xv.data(), beta, yv.data()) != AMDAHL_OK) {
+    return false;
+  }
+  yv.Commit();
+  return true;
+}
+
+// ?dot: 0 for n <= 0.
+template <typename T>
+T StridedDot(int n, const T* x, int incx, const T* y, int incy) {
+  if (n <= 0) return T(0);
+  const VectorIn<T> xv(n, x, incx), yv(n, y, incy);
+  T result = T(0);
+  amdahl_dot(CType<T>(), static_cast<size_t>(n), xv.data(), yv.data(), &result);
+  return result;
+}
+
+// ?axpy: nothing for n <= 0 or alpha == 0.
+template <typename T>
+void StridedAxpy(int n, T alpha, const T* x, int incx, T* y, int incy) {
+  if (n <= 0 || alpha == T(0)) return;
+  const VectorIn<T> xv(n, x, incx);
+  VectorOut<T> yv(n, y, incy, false);
+  if (amdahl_axpy(CType<T>(), static_cast<size_t>(n), &alpha, xv.data(), yv.data()) == AMDAHL_OK) {
+    yv.Commit();
+  }
+}
+
+// ?scal: nothing for n <= 0 or incx <= 0.
+template <typename T>
+void StridedScal(int n, T alpha, T* x, int incx) {
+  if (n <= 0 || incx <= 0) return;
+  VectorOut<T> xv(n, x, incx, false);
+  if (amdahl_scale(CType<T>(), static_cast<size_t>(n), &alpha, xv.data(), xv.data()) == AMDAHL_OK) {
+    xv.Commit();
+  }
+}
 
 }  // namespace amdahl_blas
 

@@ -12,11 +12,6 @@ namespace amdahl_blas {
 namespace {
 
 template <typename T>
-constexpr amdahl_dtype CType() {
-  return static_cast<amdahl_dtype>(amdahl::DTypeOf<T>());
-}
-
-template <typename T>
 using GemmFn = void (*)(const char*, const char*, const int*, const int*, const int*,
                         const T*, const T*, const int*, const T*, const int*, const T*, T*,
                         const int*);
@@ -88,51 +83,13 @@ void Gemv(const char* name, const char* symbol, const char* trans, const int* m,
   if (info != 0) return Xerbla(name, info);
   Trace(symbol);
   if (*m == 0 || *n == 0 || (*alpha == T(0) && *beta == T(1))) return;
-  const int lenx = notrans ? *n : *m, leny = notrans ? *m : *n;
-  const VectorIn<T> xv(lenx, x, *incx);
-  VectorOut<T> yv(leny, y, *incy, *beta == T(0));
-  if (amdahl_gemv(CType<T>(), AMDAHL_COL_MAJOR, notrans ? AMDAHL_NO_TRANS : AMDAHL_TRANS,
-                  static_cast<size_t>(*m), static_cast<size_t>(*n), alpha, a,
-                  static_cast<size_t>(*lda), xv.data(), beta, yv.data()) == AMDAHL_OK) {
-    yv.Commit();
+  if (StridedGemv(AMDAHL_COL_MAJOR, !notrans, *m, *n, alpha, a, *lda, x, *incx, beta, y,
+                  *incy)) {
     return;
   }
   auto next = reinterpret_cast<GemvFn<T>>(Next(symbol));
   ReportFallThrough(symbol, next != nullptr);
   if (next != nullptr) next(trans, m, n, alpha, a, lda, x, incx, beta, y, incy);
-}
-
-template <typename T>
-T Dot(const char* symbol, const int* n, const T* x, const int* incx, const T* y,
-      const int* incy) {
-  Trace(symbol);
-  if (*n <= 0) return T(0);
-  const VectorIn<T> xv(*n, x, *incx), yv(*n, y, *incy);
-  T result = T(0);
-  amdahl_dot(CType<T>(), static_cast<size_t>(*n), xv.data(), yv.data(), &result);
-  return result;
-}
-
-template <typename T>
-void Axpy(const char* symbol, const int* n, const T* alpha, const T* x, const int* incx, T* y,
-          const int* incy) {
-  Trace(symbol);
-  if (*n <= 0 || *alpha == T(0)) return;
-  const VectorIn<T> xv(*n, x, *incx);
-  VectorOut<T> yv(*n, y, *incy, false);
-  if (amdahl_axpy(CType<T>(), static_cast<size_t>(*n), alpha, xv.data(), yv.data()) == AMDAHL_OK) {
-    yv.Commit();
-  }
-}
-
-template <typename T>
-void Scal(const char* symbol, const int* n, const T* alpha, T* x, const int* incx) {
-  Trace(symbol);
-  if (*n <= 0 || *incx <= 0) return;
-  VectorOut<T> xv(*n, x, *incx, false);
-  if (amdahl_scale(CType<T>(), static_cast<size_t>(*n), alpha, xv.data(), xv.data()) == AMDAHL_OK) {
-    xv.Commit();
-  }
 }
 
 }  // namespace
@@ -157,14 +114,17 @@ void Scal(const char* symbol, const int* n, const T* alpha, T* x, const int* inc
   }                                                                                         \
   AMDAHL_BLAS_API T p##dot_(const int* n, const T* x, const int* incx, const T* y,          \
                             const int* incy) {                                              \
-    return amdahl_blas::Dot<T>(#p "dot_", n, x, incx, y, incy);                             \
+    amdahl_blas::Trace(#p "dot_");                                                          \
+    return amdahl_blas::StridedDot<T>(*n, x, *incx, y, *incy);                              \
   }                                                                                         \
   AMDAHL_BLAS_API void p##axpy_(const int* n, const T* alpha, const T* x, const int* incx,  \
                                 T* y, const int* incy) {                                    \
-    amdahl_blas::Axpy<T>(#p "axpy_", n, alpha, x, incx, y, incy);                          \
+    amdahl_blas::Trace(#p "axpy_");                                                         \
+    amdahl_blas::StridedAxpy<T>(*n, *alpha, x, *incx, y, *incy);                            \
   }                                                                                         \
   AMDAHL_BLAS_API void p##scal_(const int* n, const T* alpha, T* x, const int* incx) {     \
-    amdahl_blas::Scal<T>(#p "scal_", n, alpha, x, incx);                                   \
+    amdahl_blas::Trace(#p "scal_");                                                         \
+    amdahl_blas::StridedScal<T>(*n, *alpha, x, *incx);                                      \
   }
 
 AMDAHL_FORTRAN_BLAS(s, "S", float)

@@ -113,10 +113,6 @@ void CopyOut(const std::string& text, char* buf, size_t size, size_t* length) {
   buf[n] = '\0';
 }
 
-void CopyField(const std::string& text, char* field, size_t size) {
-  CopyOut(text, field, size, nullptr);
-}
-
 template <typename T, class Parse>
 std::vector<T> ParseList(const char* fn, const char* arg, const char* text, const Parse& parse) {
   std::vector<T> out;
@@ -260,8 +256,8 @@ amdahl_status amdahl_get_topology(amdahl_topology* out) {
     if (out == nullptr) throw Error("amdahl_get_topology: out is null");
     const amdahl::Topology& t = amdahl::GetTopology();
     amdahl_topology r = {};
-    CopyField(t.cpu_model, r.cpu_model, sizeof(r.cpu_model));
-    CopyField(amdahl::ActiveTarget(), r.target, sizeof(r.target));
+    CopyOut(t.cpu_model, r.cpu_model, sizeof(r.cpu_model), nullptr);
+    CopyOut(amdahl::ActiveTarget(), r.target, sizeof(r.target), nullptr);
     r.usable_cpus = t.usable_cpus.size();
     r.usable_cores = t.usable_cores.value;
     r.smt = t.smt.value;

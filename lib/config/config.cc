@@ -2,21 +2,12 @@
 // file of its own: loop_config.cc (streaming kernels), gemm_config.cc.
 #include "amdahl/config.h"
 
-#include <algorithm>
-#include <atomic>
-#include <mutex>
 #include <string>
-#include <vector>
 
-#include "amdahl/pool.h"
-#include "amdahl/topology.h"
-#include "amdahl/wisdom.h"
-#include "amdahl/error.h"
 #include "lib/kernels/check.h"
-#include "lib/ops/gemm.h"
-#include "lib/hooks.h"
 
 namespace amdahl {
+
 const char* KernelName(Kernel kernel) {
   switch (kernel) {
     case Kernel::kScale: return "scale";

@@ -75,10 +75,7 @@ bool ReadFile(const std::string& path, size_t max_bytes, std::string* text,
   return true;
 }
 
-namespace {
-
-// Creates every missing folder of `dir` (mkdir -p).
-void MakeDirs(const std::string& dir) {
+void MakeFolders(const std::string& dir) {
   for (size_t pos = 1; pos <= dir.size(); ++pos) {
     if (pos == dir.size() || dir[pos] == '/') {
       const std::string part = dir.substr(0, pos);
@@ -88,6 +85,25 @@ void MakeDirs(const std::string& dir) {
     }
   }
 }
+
+std::string ResolveLinks(const std::string& path) {
+  char* real = realpath(path.c_str(), nullptr);
+  if (real == nullptr) return path;
+  std::string out(real);
+  std::free(real);
+  return out;
+}
+
+bool IsSpecial(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return false;
+  if (S_ISDIR(st.st_mode)) {
+    throw std::runtime_error("amdahl: cannot write " + path + ": it is a folder");
+  }
+  return true;
+}
+
+namespace {
 
 // Writes all of `data` to fd, or throws.
 void WriteAll(int fd, const std::string& data, const std::string& path) {
@@ -100,16 +116,6 @@ void WriteAll(int fd, const std::string& data, const std::string& path) {
     }
     done += static_cast<size_t>(n);
   }
-}
-
-// The file a save replaces: symbolic links followed, so that a link to a
-// shared file keeps being a link.
-std::string SaveTarget(const std::string& path) {
-  char* real = realpath(path.c_str(), nullptr);
-  if (real == nullptr) return path;
-  std::string out(real);
-  std::free(real);
-  return out;
 }
 
 // Temporary files are "<name>.tmp-<host>-<pid>-XXXXXX": a saver killed
@@ -127,17 +133,6 @@ std::string HostName() {
 // mkstemp's template for a temporary file of this process beside `path`.
 std::string TempTemplate(const std::string& path) {
   return path + ".tmp-" + HostName() + "-" + std::to_string(getpid()) + "-XXXXXX";
-}
-
-// What a save finds at its (symlink-resolved) target. A folder is an error.
-enum class Target { kRegularOrNone, kOther };
-Target ClassifyTarget(const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return Target::kRegularOrNone;
-  if (S_ISDIR(st.st_mode)) {
-    throw std::runtime_error("amdahl: cannot write " + path + ": it is a folder");
-  }
-  return Target::kOther;
 }
 
 void RemoveStaleTemps(const std::string& dir, const std::string& base) {
@@ -216,11 +211,6 @@ std::string AsidePath(const std::string& path) {
 
 }  // namespace
 
-std::string ResolveLinks(const std::string& path) { return SaveTarget(path); }
-
-bool IsSpecial(const std::string& path) { return ClassifyTarget(path) == Target::kOther; }
-
-void MakeFolders(const std::string& dir) { MakeDirs(dir); }
 
 FileLock::FileLock(const std::string& path) {
   const std::string lock_path = path + ".lock";
@@ -241,12 +231,12 @@ FileLock::~FileLock() {
 }
 
 void Replace(const std::string& path, const std::string& text) {
-  if (ClassifyTarget(path) == Target::kOther) {
+  if (IsSpecial(path)) {
     WriteInPlace(path, text);
     return;
   }
   const std::string dir = Folder(path);
-  MakeDirs(dir);
+  MakeFolders(dir);
   const size_t slash = path.find_last_of('/');
   RemoveStaleTemps(dir, slash == std::string::npos ? path : path.substr(slash + 1));
   ReplaceDurably(path, text);
@@ -259,14 +249,14 @@ std::string KeepAside(const std::string& path, const std::string& text) {
 }
 
 void CheckWritable(const std::string& path) {
-  if (ClassifyTarget(path) == Target::kOther) {
+  if (IsSpecial(path)) {
     const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) throw std::runtime_error(Errno("open", path));
     close(fd);
     return;
   }
   const std::string dir = Folder(path);
-  MakeDirs(dir);
+  MakeFolders(dir);
   std::string probe = TempTemplate(path);
   const int fd = mkstemp(probe.data());
   if (fd < 0) throw std::runtime_error(Errno("create a file in", dir));

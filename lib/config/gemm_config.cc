@@ -23,6 +23,11 @@ namespace {
 
 std::atomic<const GemmConfig*> g_gemm_override[kNumDTypes] = {};
 
+// A packed block (mc x kc of A, kc x nc of B) of more elements is never
+// useful and could exhaust memory: the defaults, overrides and wisdom all
+// stay under it.
+constexpr size_t kMaxBlockElements = size_t{1} << 26;
+
 }  // namespace
 
 namespace detail {
@@ -150,7 +155,6 @@ std::string GemmConfigProblem(const GemmConfig& c) {
     return say("nc", c.nc, "is not a positive multiple of nr = " + std::to_string(c.nr));
   }
   if (c.kc == 0) return say("kc", c.kc, "must be at least 1");
-  constexpr size_t kMaxBlockElements = size_t{1} << 26;
   if (c.mc > kMaxBlockElements / c.kc || c.nc > kMaxBlockElements / c.kc) {
     return "mc/kc/nc = " + std::to_string(c.mc) + "/" + std::to_string(c.kc) + "/" +
            std::to_string(c.nc) + " make a packed block larger than 2^26 elements";
@@ -163,9 +167,8 @@ namespace records {
 
 using namespace json_fields;  // NOLINT: the typed readers
 
-// Blocks larger than this are never useful and could exhaust memory.
+// A block side larger than this is never useful.
 constexpr uint64_t kMaxBlock = 1 << 20;
-constexpr uint64_t kMaxBlockElements = uint64_t{1} << 26;
 
 json GemmToJson(const GemmWisdom& e) {
   json j{{"dtype", DTypeName(e.dtype)}, {"bucket", e.bucket},

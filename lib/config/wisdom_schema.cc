@@ -36,6 +36,17 @@ HostKey KeyFromJson(const json& j) {
   return h;
 }
 
+// Appends to *now the entries of `old` that it has no entry of the same key
+// for (what a save did not measure again).
+template <class Entry, class SameKey>
+void KeepUnmeasured(const std::vector<Entry>& old, std::vector<Entry>* now, SameKey same) {
+  for (const Entry& e : old) {
+    if (std::none_of(now->begin(), now->end(), [&](const Entry& n) { return same(n, e); })) {
+      now->push_back(e);
+    }
+  }
+}
+
 }  // namespace
 
 bool ParseFile(const std::string& text, json* out, std::string* why) {
@@ -114,18 +125,8 @@ std::string MergedText(const json* file, const HostWisdom& wisdom) {
       // damaged earlier entry is replaced whole).
       try {
         const HostWisdom old = HostFromJson(entry);
-        for (const LoopWisdom& l : old.loops) {
-          if (std::none_of(merged.loops.begin(), merged.loops.end(),
-                           [&](const LoopWisdom& n) { return records::SameLoopKey(n, l); })) {
-            merged.loops.push_back(l);
-          }
-        }
-        for (const GemmWisdom& g : old.gemm) {
-          if (std::none_of(merged.gemm.begin(), merged.gemm.end(),
-                           [&](const GemmWisdom& n) { return records::SameGemmKey(n, g); })) {
-            merged.gemm.push_back(g);
-          }
-        }
+        KeepUnmeasured(old.loops, &merged.loops, records::SameLoopKey);
+        KeepUnmeasured(old.gemm, &merged.gemm, records::SameGemmKey);
       } catch (const std::exception&) {
       }
     }

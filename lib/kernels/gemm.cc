@@ -14,6 +14,7 @@
 #include "amdahl/elementwise.h"
 #include "amdahl/error.h"
 #include "amdahl/pool.h"
+#include "lib/kernels/beta_scale.h"
 #include "lib/kernels/check.h"
 #include "lib/ops/gemm.h"
 #include "lib/ops/pack.h"
@@ -216,15 +217,7 @@ void GemmRowMajor(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
   }
 
   if (!uses_ab) {
-    // C = beta C; beta == 0 writes zeros without reading C.
-    for (size_t i = 0; i < m; ++i) {
-      T* row = c + i * ldc;
-      if (beta == T(0)) {
-        std::fill(row, row + n, T(0));
-      } else if (beta != T(1)) {
-        Scale(n, beta, row, row);
-      }
-    }
+    BetaScale(m, n, beta, c, ldc);
     return;
   }
 

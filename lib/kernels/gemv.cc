@@ -10,6 +10,7 @@
 #include "amdahl/elementwise.h"
 #include "amdahl/error.h"
 #include "amdahl/pool.h"
+#include "lib/kernels/beta_scale.h"
 #include "lib/kernels/check.h"
 #include "lib/ops/gemv.h"
 
@@ -27,12 +28,7 @@ void GemvRowMajor(bool transposed, size_t rows, size_t cols, T alpha, const T* a
   const size_t ny = transposed ? cols : rows, nx = transposed ? rows : cols;
   if (ny == 0) return;
   if (nx == 0 || alpha == T(0)) {
-    // y = beta y; beta == 0 writes zeros without reading y.
-    if (beta == T(0)) {
-      std::fill(y, y + ny, T(0));
-    } else if (beta != T(1)) {
-      Scale(ny, beta, y, y);
-    }
+    BetaScale<T>(1, ny, beta, y, ny);
     return;
   }
   const LoopConfig c = GetLoopConfig(Kernel::kGemv, DTypeOf<T>(), rows * cols);

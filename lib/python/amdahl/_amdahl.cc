@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -31,10 +32,6 @@ void Raise(amdahl_status s) {
 
 // The C dtype of a numpy dtype; TypeError for the others.
 amdahl_dtype DTypeOf(const py::dtype& dt, const char* arg) {
-  if (dt.is(py::dtype::of<float>())) return AMDAHL_F32;
-  if (dt.is(py::dtype::of<double>())) return AMDAHL_F64;
-  if (dt.is(py::dtype::of<int32_t>())) return AMDAHL_I32;
-  if (dt.is(py::dtype::of<int64_t>())) return AMDAHL_I64;
   const char kind = dt.kind();
   const size_t size = static_cast<size_t>(dt.itemsize());
   if (kind == 'f' && size == 4) return AMDAHL_F32;
@@ -101,6 +98,27 @@ Matrix MatrixOf(const py::object& o, const char* arg) {
   return {c, AMDAHL_ROW_MAJOR, static_cast<size_t>(std::max<py::ssize_t>(cols, 1))};
 }
 
+// The bytes an array may touch: [lowest, highest + itemsize) over its
+// strides (negative ones included).
+std::pair<uintptr_t, uintptr_t> Extent(const py::array& a) {
+  uintptr_t lo = reinterpret_cast<uintptr_t>(a.data()), hi = lo;
+  for (py::ssize_t d = 0; d < a.ndim(); ++d) {
+    if (a.shape(d) == 0) return {lo, lo};
+    const py::ssize_t span = (a.shape(d) - 1) * a.strides(d);
+    if (span < 0) lo -= static_cast<uintptr_t>(-span);
+    else hi += static_cast<uintptr_t>(span);
+  }
+  return {lo, hi + static_cast<uintptr_t>(a.itemsize())};
+}
+
+// numpy's may_share_memory (bounds only, conservative), without a call
+// into Python on every kernel call.
+bool MayShareMemory(const py::array& a, const py::array& b) {
+  const auto [a0, a1] = Extent(a);
+  const auto [b0, b1] = Extent(b);
+  return a0 < a1 && b0 < b1 && a0 < b1 && b0 < a1;
+}
+
 // `out` for a result of `shape` and the dtype of `like`: a new array, or the
 // caller's, which must be C-contiguous, of that shape and dtype, and not
 // share memory with the inputs (checked before anything is written).
@@ -118,9 +136,8 @@ py::array Out(const py::object& out, const py::array& like, std::vector<py::ssiz
     for (size_t i = 0; i < shape.size(); ++i) want[i] = py::int_(shape[i]);
     throw py::value_error("out has shape " + Shape(o) + "; the result has shape " + Str(want));
   }
-  py::module_ np = py::module_::import("numpy");
   for (const py::array& in : inputs) {
-    if (np.attr("may_share_memory")(o, in).cast<bool>()) {
+    if (MayShareMemory(o, in)) {
       throw py::value_error("out shares memory with an input; the output must not alias one");
     }
   }
@@ -200,7 +217,7 @@ void Axpy(const py::object& a, const py::object& x_in, const py::object& y_in) {
   Run([&] { return amdahl_axpy(dt, n, s.ptr(), xp, yp); });
 }
 
-py::array Binary(const char* what, const py::object& x_in, const py::object* a,
+py::array Binary(const py::object& x_in, const py::object* a,
                  const py::object& y_in, const py::object& out) {
   py::array x = Vector(x_in, "x"), y = Vector(y_in, "y");
   SameDType(x, "x", y, "y");
@@ -218,7 +235,6 @@ py::array Binary(const char* what, const py::object& x_in, const py::object* a,
     const Scalar s(*a, dt, "a");
     Run([&] { return amdahl_triad(dt, n, xp, s.ptr(), yp, zp); });
   }
-  (void)what;
   return z;
 }
 
@@ -329,10 +345,10 @@ PYBIND11_MODULE(_amdahl, m) {
         "out = a * x");
   m.def("axpy", &Axpy, py::arg("a"), py::arg("x"), py::arg("y"), "y += a * x, in place");
   m.def("add", [](const py::object& x, const py::object& y, const py::object& out) {
-    return Binary("add", x, nullptr, y, out);
+    return Binary(x, nullptr, y, out);
   }, py::arg("x"), py::arg("y"), py::arg("out") = py::none(), "out = x + y");
   m.def("triad", [](const py::object& x, const py::object& a, const py::object& y,
-                    const py::object& out) { return Binary("triad", x, &a, y, out); },
+                    const py::object& out) { return Binary(x, &a, y, out); },
         py::arg("x"), py::arg("a"), py::arg("y"), py::arg("out") = py::none(),
         "out = x + a * y");
   m.def("sum", [](const py::object& x) { return Reduce(x, nullptr); }, py::arg("x"),
