@@ -134,6 +134,21 @@ const std::vector<CaseKind>& Kinds() {
   return kinds;
 }
 
+Work WorkOf(Kernel kernel, DType dtype, size_t size) {
+  const CaseKind& kind = KindOf(kernel);
+  Work w;
+  w.rate_in_bytes = std::string(kind.unit) == "GBps";
+  if (w.rate_in_bytes) {
+    w.bytes = kind.work(dtype, size);
+  } else {
+    // GEMM: A and B read, C written, each once at best.
+    w.flops = kind.work(dtype, size);
+    w.bytes = 3.0 * static_cast<double>(amdahl::DTypeSize(dtype)) * static_cast<double>(size) *
+              static_cast<double>(size);
+  }
+  return w;
+}
+
 const CaseKind& KindOf(Kernel kernel) {
   for (const CaseKind& k : Kinds()) {
     if (k.kernel == kernel) return k;

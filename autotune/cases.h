@@ -41,6 +41,18 @@ struct CaseKind {
   bool bench_thread_variants;
 };
 
+// What one call costs: flops and bytes moved (the roofline needs both), and
+// which of them its rate counts.
+struct Work {
+  double flops = 0;
+  double bytes = 0;
+  bool rate_in_bytes = false;  // GB/s (the streaming kernels and GEMV), else GFLOPS
+};
+
+// Work of `kernel` on `dtype` at `size` (the registry's size: elements, or
+// the side of a square matrix).
+Work WorkOf(amdahl::Kernel kernel, amdahl::DType dtype, size_t size);
+
 // Every kernel, in the order of amdahl::Kernel.
 const std::vector<CaseKind>& Kinds();
 const CaseKind& KindOf(amdahl::Kernel kernel);

@@ -31,10 +31,12 @@ void Tuner::MeasureCeilings() {
   wisdom_.forkjoin_ns = 1e9 * TimePerCall([&] {
     amdahl::ParallelFor(0, threads_, 1, [](size_t, size_t) {});
   });
-  std::printf("  ceilings: FMA f32 %.1f GFLOPS/core, f64 %.1f GFLOPS/core; memory %.1f GB/s "
-              "(triad, %zu threads); fork-join %.0f ns\n",
-              wisdom_.peak_f32_gflops_core, wisdom_.peak_f64_gflops_core, wisdom_.memory_gbps,
-              threads_, wisdom_.forkjoin_ns);
+  if (!Quiet()) {
+    std::printf("  ceilings: FMA f32 %.1f GFLOPS/core, f64 %.1f GFLOPS/core; memory %.1f GB/s "
+                "(triad, %zu threads); fork-join %.0f ns\n",
+                wisdom_.peak_f32_gflops_core, wisdom_.peak_f64_gflops_core,
+                wisdom_.memory_gbps, threads_, wisdom_.forkjoin_ns);
+  }
 }
 
 }  // namespace amdahl_tune

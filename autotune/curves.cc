@@ -1,10 +1,9 @@
 // Phase 5 (--report): speedup against threads under the saved wisdom, with
-// Amdahl's fit and the roofline.
+// Amdahl's fit and the roofline. MeasureCurve is also the C API's (and
+// Python's) amdahl_speedup.
 #include "autotune/tuner.h"
 
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <functional>
@@ -12,8 +11,6 @@
 
 #include "amdahl/amdahl.h"
 #include "autotune/cases.h"
-#include "autotune/overrides.h"
-#include "autotune/search.h"
 
 namespace amdahl_tune {
 
@@ -21,47 +18,72 @@ using amdahl::DType;
 using amdahl::Kernel;
 using amdahl_cases::MakeCase;
 
+Curve MeasureCurve(const std::string& name, const std::function<void()>& run,
+                   const amdahl_cases::Work& work,
+                   size_t max_threads, const Ceilings& ceilings, double min_batch_s) {
+  Curve c;
+  c.name = name;
+  c.unit = work.rate_in_bytes ? "GB/s" : "GFLOPS";
+  const double per_call = work.rate_in_bytes ? work.bytes : work.flops;
+  std::vector<double> seconds;
+  const size_t before = amdahl::NumThreads();
+  try {
+    for (size_t t = 1; t <= std::max<size_t>(max_threads, 1); ++t) {
+      amdahl::SetNumThreads(t);
+      seconds.push_back(TimePerCall(run, 3, min_batch_s));
+    }
+  } catch (...) {
+    amdahl::SetNumThreads(before);
+    throw;
+  }
+  amdahl::SetNumThreads(before);
+  for (double s : seconds) {
+    c.speedup.push_back(seconds[0] / s);
+    c.rate.push_back(per_call / s * 1e-9);
+  }
+  c.fit = FitAmdahl(c.speedup);
+  c.rate_all = c.rate.back();
+  if (work.rate_in_bytes) {
+    c.roof_memory = ceilings.memory_gbps;
+    c.bandwidth_bound = c.roof_memory > 0 && c.rate_all >= 0.8 * c.roof_memory;
+  } else {
+    c.roof_core = ceilings.peak_gflops_core;
+    if (work.bytes > 0) c.roof_memory = work.flops / work.bytes * ceilings.memory_gbps;
+  }
+  const double p = static_cast<double>(seconds.size());
+  c.roofline_speedup = c.RooflineSpeedup(p);
+  c.roofline_rate = c.roofline_speedup * c.rate.front();
+  return c;
+}
+
+double Curve::RooflineSpeedup(double p) const {
+  double roof = roof_core > 0 ? p * roof_core : 0;
+  if (roof_memory > 0) roof = roof > 0 ? std::min(roof, roof_memory) : roof_memory;
+  return roof > 0 && !rate.empty() && rate.front() > 0 ? roof / rate.front() : 0;
+}
+
 void Tuner::MeasureCurves() {
   struct Probe {
-    std::string name;
-    std::function<void()> run;
-    double per_call;  // flops or bytes
-    const char* unit;
-    bool memory;
+    Kernel kernel;
+    DType dtype;
+    size_t size;
+    const char* name;
   };
-  std::vector<Probe> probes;
-  std::shared_ptr<amdahl_cases::Case> g32(MakeCase(Kernel::kGemm, DType::kF32, 512));
-  std::shared_ptr<amdahl_cases::Case> g64(MakeCase(Kernel::kGemm, DType::kF64, 512));
+  // The last is in L2: bound by neither memory nor serial code, a contrast
+  // to the others.
   const size_t big = size_t{1} << 24;
-  std::shared_ptr<amdahl_cases::Case> scale(MakeCase(Kernel::kScale, DType::kF32, big));
-  std::shared_ptr<amdahl_cases::Case> dot(MakeCase(Kernel::kDot, DType::kF64, big));
-  std::shared_ptr<amdahl_cases::Case> l2(MakeCase(Kernel::kTriad, DType::kF32, 1 << 16));
-  probes.push_back({"gemm/f32/512", [g32] { g32->Run(); }, 2.0 * 512 * 512 * 512, "GFLOPS", false});
-  probes.push_back({"gemm/f64/512", [g64] { g64->Run(); }, 2.0 * 512 * 512 * 512, "GFLOPS", false});
-  probes.push_back({"scale/f32/16M", [scale] { scale->Run(); }, 8.0 * big, "GB/s", true});
-  probes.push_back({"dot/f64/16M", [dot] { dot->Run(); }, 16.0 * big, "GB/s", true});
-  // In L2: bound by neither memory nor serial code, a contrast to the above.
-  probes.push_back({"triad/f32/64K", [l2] { l2->Run(); }, 12.0 * 65536, "GB/s", false});
+  const Probe probes[] = {{Kernel::kGemm, DType::kF32, 512, "gemm/f32/512"},
+                          {Kernel::kGemm, DType::kF64, 512, "gemm/f64/512"},
+                          {Kernel::kScale, DType::kF32, big, "scale/f32/16M"},
+                          {Kernel::kDot, DType::kF64, big, "dot/f64/16M"},
+                          {Kernel::kTriad, DType::kF32, 1 << 16, "triad/f32/64K"}};
   for (const Probe& p : probes) {
     if (SecondsLeft() + options_.reserve_s < 0.5) break;
-    Curve c;
-    c.name = p.name;
-    c.unit = p.unit;
-    std::vector<double> seconds;
-    for (size_t t = 1; t <= threads_; ++t) {
-      amdahl::SetNumThreads(t);
-      seconds.push_back(TimePerCall(p.run, 3, 5e-3));
-    }
-    amdahl::SetNumThreads(0);
-    for (double s : seconds) c.speedup.push_back(seconds[0] / s);
-    c.fit = FitAmdahl(c.speedup);
-    c.rate_all = p.per_call / seconds.back() * 1e-9;
-    c.bandwidth_bound = p.memory && wisdom_.memory_gbps > 0 && c.rate_all >= 0.8 * wisdom_.memory_gbps;
-    if (p.memory && wisdom_.memory_gbps > 0) {
-      const double one_thread = p.per_call / seconds.front() * 1e-9;
-      c.roofline_speedup = wisdom_.memory_gbps / one_thread;
-    }
-    curves_.push_back(c);
+    const std::unique_ptr<amdahl_cases::Case> run = MakeCase(p.kernel, p.dtype, p.size);
+    const Ceilings ceilings{PeakPerCore(wisdom_, p.dtype), wisdom_.memory_gbps};
+    curves_.push_back(MeasureCurve(p.name, [&] { run->Run(); },
+                                   amdahl_cases::WorkOf(p.kernel, p.dtype, p.size), threads_,
+                                   ceilings));
   }
 }
 

@@ -15,6 +15,15 @@ std::string Fixed(double v, int digits) {
   return buf;
 }
 
+nlohmann::json CurveJson(const Curve& c) {
+  return {{"kernel", c.name}, {"speedup", c.speedup}, {"rate", c.rate}, {"unit", c.unit},
+          {"serial_fraction", c.fit.serial_fraction},
+          {"ceiling", std::isinf(c.fit.ceiling) ? -1.0 : c.fit.ceiling},
+          {"karp_flatt", c.fit.karp_flatt}, {"roof_core", c.roof_core},
+          {"roof_memory", c.roof_memory}, {"roofline_rate", c.roofline_rate},
+          {"roofline_speedup", c.roofline_speedup}, {"bandwidth_bound", c.bandwidth_bound}};
+}
+
 }  // namespace
 
 std::string FormatTable(const std::vector<Row>& rows) {
@@ -59,8 +68,9 @@ std::string FormatAmdahl(const std::vector<Curve>& curves, const amdahl::HostWis
       out << "\n      limited by memory bandwidth (roofline: " << Fixed(w.memory_gbps, 1)
           << " GB/s measured), not by serial code: more cores add no bandwidth";
     } else if (c.roofline_speedup > 0) {
-      out << "\n      memory bandwidth (" << Fixed(w.memory_gbps, 1)
-          << " GB/s measured) caps its speedup at " << Fixed(c.roofline_speedup, 1) << "x";
+      out << "\n      the roofline (" << Fixed(c.roofline_rate, 1) << " " << c.unit << ": "
+          << (std::string(c.unit) == "GB/s" ? "memory bandwidth" : "FMA peak of all cores")
+          << ") caps its speedup at " << Fixed(c.roofline_speedup, 1) << "x";
     }
     out << "\n";
   }
@@ -107,14 +117,20 @@ std::string SummaryJson(const amdahl::HostWisdom& w, const std::vector<Row>& row
                             {"speedup", r.speedup}, {"serial_cutoff", r.serial_cutoff}});
   }
   j["amdahl"] = nlohmann::json::array();
-  for (const Curve& c : curves) {
-    j["amdahl"].push_back({{"kernel", c.name}, {"speedup", c.speedup},
-                           {"serial_fraction", c.fit.serial_fraction},
-                           {"ceiling", std::isinf(c.fit.ceiling) ? -1.0 : c.fit.ceiling},
-                           {"karp_flatt", c.fit.karp_flatt},
-                           {"bandwidth_bound", c.bandwidth_bound}});
-  }
+  for (const Curve& c : curves) j["amdahl"].push_back(CurveJson(c));
   return j.dump(2) + "\n";
+}
+
+std::string SpeedupJson(const Curve& c, const Ceilings& ceilings,
+                        const std::string& ceilings_from) {
+  nlohmann::json j = CurveJson(c);
+  std::vector<size_t> threads;
+  for (size_t p = 1; p <= c.speedup.size(); ++p) threads.push_back(p);
+  j["threads"] = threads;
+  j["ceilings"] = {{"peak_gflops_core", ceilings.peak_gflops_core},
+                   {"memory_gbps", ceilings.memory_gbps}};
+  j["ceilings_from"] = ceilings_from;
+  return j.dump();
 }
 
 std::string SpeedupSvg(const std::vector<Curve>& curves) {
@@ -128,7 +144,7 @@ std::string SpeedupSvg(const std::vector<Curve>& curves) {
   for (const Curve& c : curves) {
     for (double s : c.speedup) smax = std::max(smax, s);
     double end = AmdahlSpeedup(c.fit.serial_fraction, pmax);
-    if (c.roofline_speedup > 0) end = std::min(end, c.roofline_speedup);
+    if (c.RooflineSpeedup(pmax) > 0) end = std::min(end, c.RooflineSpeedup(pmax));
     smax = std::max(smax, end);
   }
   smax = std::ceil(smax * 1.1);
@@ -167,8 +183,9 @@ std::string SpeedupSvg(const std::vector<Curve>& curves) {
     for (int k = 0; k <= 60; ++k) {
       const double p = 1 + (pmax - 1) * k / 60.0;
       double s = AmdahlSpeedup(c.fit.serial_fraction, p);
-      // A memory-bound kernel flattens at the roofline, whatever f says.
-      if (c.roofline_speedup > 0) s = std::min(s, c.roofline_speedup);
+      // A kernel flattens at the roofline (memory bandwidth, the cores' FMA
+      // peak), whatever f says.
+      if (c.RooflineSpeedup(p) > 0) s = std::min(s, c.RooflineSpeedup(p));
       out << x(p) << "," << y(s) << " ";
     }
     out << "\"/>\n";

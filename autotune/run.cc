@@ -5,6 +5,7 @@
 #include <string>
 
 #include "amdahl/amdahl.h"
+#include "autotune/cases.h"
 
 namespace amdahl_tune {
 
@@ -36,6 +37,31 @@ bool ValidateSaved(const Options& options, const std::string& path, std::string*
   std::string warning;
   if (!amdahl::LoadWisdom(path, amdahl::CurrentHostKey(), &saved, why, &warning)) return false;
   return Tuner(options).Validate(saved);
+}
+
+Curve MeasureSpeedup(amdahl::Kernel kernel, amdahl::DType dtype, size_t size,
+                     size_t max_threads, Ceilings* ceilings, std::string* ceilings_from) {
+  if (size == 0) throw amdahl::Error("MeasureSpeedup: size = 0; a curve needs work to time");
+  const amdahl::HostWisdom* active = amdahl::ActiveWisdom();
+  amdahl::HostWisdom measured;
+  if (active == nullptr || active->memory_gbps <= 0) {
+    Options quiet;
+    quiet.progress = [](const std::string&, size_t, size_t, double) { return true; };
+    Tuner tuner(quiet);
+    tuner.MeasureCeilings();
+    measured = tuner.wisdom();
+    active = &measured;
+    *ceilings_from = "measured";
+  } else {
+    *ceilings_from = "wisdom";
+  }
+  ceilings->peak_gflops_core = PeakPerCore(*active, dtype);
+  ceilings->memory_gbps = active->memory_gbps;
+  const std::unique_ptr<amdahl_cases::Case> run = amdahl_cases::MakeCase(kernel, dtype, size);
+  const std::string name = std::string(amdahl::KernelName(kernel)) + "/" +
+                           amdahl::DTypeName(dtype) + "/" + std::to_string(size);
+  return MeasureCurve(name, [&] { run->Run(); }, amdahl_cases::WorkOf(kernel, dtype, size),
+                      max_threads ? max_threads : amdahl::NumThreads(), *ceilings);
 }
 
 }  // namespace amdahl_tune

@@ -23,6 +23,14 @@ std::unique_ptr<Tuner> TuneAndSave(const Options& options, const std::string& pa
 // Returns false, with *why, when there is none.
 bool ValidateSaved(const Options& options, const std::string& path, std::string* why);
 
+// amdahl_speedup: the curve of `kernel` on `dtype` at `size` (the
+// registry's: elements, or the side of a square matrix) on 1..max_threads
+// threads (0: NumThreads()) under the active wisdom, its roofline from the
+// wisdom's ceilings or, without wisdom for this host, ceilings measured now.
+// *ceilings gets them and *ceilings_from "wisdom" or "measured".
+Curve MeasureSpeedup(amdahl::Kernel kernel, amdahl::DType dtype, size_t size,
+                     size_t max_threads, Ceilings* ceilings, std::string* ceilings_from);
+
 }  // namespace amdahl_tune
 
 #endif  // AMDAHL_AUTOTUNE_RUN_H_

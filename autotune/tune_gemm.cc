@@ -20,18 +20,6 @@ using amdahl::DType;
 using amdahl::Kernel;
 using amdahl_cases::MakeCase;
 
-namespace {
-
-double PeakFor(const amdahl::HostWisdom& w, DType dtype, size_t threads) {
-  // Integer GEMM has no FMA peak of its own; the same-width float peak is
-  // the ceiling of the vector units.
-  const bool wide = dtype == DType::kF64 || dtype == DType::kI64;
-  return (wide ? w.peak_f64_gflops_core : w.peak_f32_gflops_core) *
-         static_cast<double>(threads);
-}
-
-}  // namespace
-
 std::vector<amdahl::GemmConfig> Tuner::GemmCandidates(DType dtype, size_t n,
                                                        bool exhaustive) const {
   const amdahl::GemmConfig model = amdahl::DefaultGemmConfig(dtype, n, n, n);
@@ -82,7 +70,7 @@ void Tuner::TuneGemm() {
       const std::vector<amdahl::GemmConfig> cands = GemmCandidates(dtype, n, false);
       auto g = MakeCase(Kernel::kGemm, dtype, n);
       const std::string name = std::string("gemm/") + amdahl::DTypeName(dtype) + "/" + std::to_string(n);
-      Progress(name, 0, cands.size());
+      Progress(name, done - 1, total);
       SearchOptions so = BaseSearch();
       so.rounds = options_.effort == Effort::kPatient ? 4 : 2;
       so.repeats = 2;
@@ -116,10 +104,10 @@ void Tuner::TuneGemm() {
       row.blocks = std::to_string(best.kc) + "/" + std::to_string(best.nc);
       row.rate = e.gflops;
       row.unit = "GFLOPS";
-      row.peak_fraction = e.gflops / PeakFor(wisdom_, dtype, best.threads);
+      row.peak_fraction = e.gflops / (PeakPerCore(wisdom_, dtype) * static_cast<double>(best.threads));
       row.speedup = one_thread > 0 ? one_thread / r.seconds[r.best] : 1;
       rows_.push_back(row);
-      if (options_.tty) std::printf("\n");
+      if (options_.tty && !Quiet()) std::printf("\n");
     }
   }
 }

@@ -130,7 +130,7 @@ void Tuner::TuneLoops() {
         wisdom_.loops.push_back(e);
       }
     }
-    if (options_.tty) std::printf("\n");
+    if (options_.tty && !Quiet()) std::printf("\n");
   }
 }
 

@@ -37,6 +37,13 @@ double TimePerCall(const std::function<void()>& f, size_t repeats, double min_ba
   return best;
 }
 
+double PeakPerCore(const amdahl::HostWisdom& w, DType dtype) {
+  // Integer GEMM has no FMA peak of its own; the same-width float peak is
+  // the ceiling of the vector units.
+  const bool wide = dtype == DType::kF64 || dtype == DType::kI64;
+  return wide ? w.peak_f64_gflops_core : w.peak_f32_gflops_core;
+}
+
 namespace {
 
 std::string Utc() {
@@ -85,7 +92,9 @@ bool Tuner::Wants(DType dtype) const {
 
 void Tuner::Progress(const std::string& what, size_t i, size_t n) {
   const double left = std::max(0.0, SecondsLeft());
-  if (options_.tty) {
+  if (options_.progress) {
+    if (!options_.progress(what, i, n, left)) throw Cancelled();
+  } else if (options_.tty) {
     const size_t width = 24;
     const size_t filled = n ? width * i / n : width;
     std::printf("\r  %-22s [%s%s] %zu/%zu  ~%.0f s left   ", what.c_str(),

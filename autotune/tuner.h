@@ -6,11 +6,13 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "amdahl/config.h"
 #include "amdahl/wisdom.h"
+#include "autotune/cases.h"
 #include "autotune/fit.h"
 #include "autotune/search.h"
 
@@ -25,6 +27,16 @@ struct Options {
   std::vector<amdahl::DType> dtypes;    // empty: all
   bool tty = false;                     // progress bar instead of lines
   double reserve_s = 0;                 // of the budget, kept for MeasureCurves
+  // Called between measurements: what is measured, step i of n, the seconds
+  // of budget left. Returning false cancels the tune (Cancelled is thrown,
+  // nothing is saved). When set, the tuner prints nothing.
+  std::function<bool(const std::string& what, size_t i, size_t n, double seconds_left)>
+      progress;
+};
+
+// Thrown when Options::progress asks to stop.
+struct Cancelled : std::runtime_error {
+  Cancelled() : std::runtime_error("the tune was cancelled; nothing was saved") {}
 };
 
 // One row of the final table.
@@ -44,12 +56,36 @@ struct Row {
 struct Curve {
   std::string name;          // e.g. "gemm/f32/1024"
   std::vector<double> speedup;  // at p = 1..P
+  std::vector<double> rate;     // GFLOPS or GB/s at p = 1..P
   AmdahlFit fit;
   double rate_all = 0;       // at P threads
   const char* unit = "";
   bool bandwidth_bound = false;  // limited by memory bandwidth, not serial code
-  double roofline_speedup = 0;   // memory bandwidth / one thread's rate (0: none)
+  // The roofline, in `unit`: a GFLOPS kernel may reach p x roof_core (the FMA
+  // peak of p cores) and at most roof_memory (its flops per byte x memory
+  // bandwidth); a GB/s kernel roof_memory (the bandwidth). 0: not known.
+  double roof_core = 0;
+  double roof_memory = 0;
+  double roofline_rate = 0;      // the roofline at P threads
+  double roofline_speedup = 0;   // roofline_rate / one thread's rate (0: none)
+
+  // The roofline at p threads over one thread's measured rate (0: none).
+  double RooflineSpeedup(double p) const;
 };
+
+// The ceilings a roofline needs: one core's FMA peak and memory bandwidth.
+struct Ceilings {
+  double peak_gflops_core = 0;
+  double memory_gbps = 0;
+};
+
+// Times `run` at 1..max_threads threads under the library's configuration
+// (its wisdom), fits Amdahl's law and places the roofline: GB/s kernels are
+// capped by memory bandwidth, GFLOPS ones by min(P x peak, intensity x
+// bandwidth). Zero ceilings: no roofline. Restores the thread count.
+Curve MeasureCurve(const std::string& name, const std::function<void()>& run,
+                   const amdahl_cases::Work& work,
+                   size_t max_threads, const Ceilings& ceilings, double min_batch_s = 5e-3);
 
 class Tuner {
  public:
@@ -74,6 +110,7 @@ class Tuner {
   double SecondsLeft() const;
   bool Wants(amdahl::Kernel kernel) const;
   bool Wants(amdahl::DType dtype) const;
+  bool Quiet() const { return static_cast<bool>(options_.progress); }
   void Progress(const std::string& what, size_t i, size_t n);
   SearchOptions BaseSearch() const;
   std::vector<amdahl::GemmConfig> GemmCandidates(amdahl::DType dtype, size_t n,
@@ -86,6 +123,10 @@ class Tuner {
   std::vector<Curve> curves_;
   size_t threads_ = 1;
 };
+
+// One core's FMA peak for `dtype` in `w` (integers: the float peak of the
+// same width, the vector units' ceiling).
+double PeakPerCore(const amdahl::HostWisdom& w, amdahl::DType dtype);
 
 // Seconds per call of f: the minimum over `repeats` batches, each long
 // enough (at least `min_batch_s`) for the clock.

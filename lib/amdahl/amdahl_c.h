@@ -116,7 +116,39 @@ AMDAHL_C_API amdahl_status amdahl_wisdom_path(char* buf, size_t size, size_t* le
 /* Loads the wisdom file again (after another process saved it). */
 AMDAHL_C_API amdahl_status amdahl_reload_wisdom(int* found);
 
+/* --- What a call runs with, and what more threads buy --- */
+
+/* Writes (as amdahl_wisdom_path copies) a JSON object: the configuration a
+ * call of `kernel` ("scale", "axpy", "add", "triad", "sum", "dot", "gemv",
+ * "gemm") on `dtype` at `shape` runs with now, at the current thread count,
+ * and where it came from ("source": "wisdom", "interpolated" or "defaults";
+ * "wisdom": the file; "wisdom_found": whether it holds this host). shape:
+ * {n} for the streaming kernels, {rows, cols} for gemv, {m, n, k} for gemm. */
+AMDAHL_C_API amdahl_status amdahl_config(const char* kernel, amdahl_dtype dtype,
+                                         const size_t* shape, size_t ndim, char* buf,
+                                         size_t buf_size, size_t* length);
+
+/* Times `kernel` on `dtype` at `n` (elements; the side of a square matrix
+ * for gemv and gemm) on 1..max_threads threads (0: the current count) under
+ * this process's wisdom and writes a JSON object: "threads", "speedup" and
+ * "rate" per thread count with its "unit", Amdahl's "serial_fraction" and
+ * "ceiling" (-1: none), "karp_flatt" (from 2 threads), the roofline
+ * ("roof_core", "roof_memory", "roofline_speedup" at max_threads) and the
+ * "ceilings" it used, from the wisdom or measured now ("ceilings_from").
+ * Takes seconds; restores the thread count. */
+AMDAHL_C_API amdahl_status amdahl_speedup(const char* kernel, amdahl_dtype dtype, size_t n,
+                                          size_t max_threads, char* buf, size_t buf_size,
+                                          size_t* length);
+
 /* --- The tuner (amdahl-tune's measurements, in this process) --- */
+
+/* The tuner's progress, called on the thread that called amdahl_tune_run,
+ * between measurements: what is measured ("loops scale/f32",
+ * "gemm/f64/512"), step `done` of `total` of it, and the seconds of budget
+ * left. Returns 0 to go on, nonzero to cancel: amdahl_tune_run then returns
+ * AMDAHL_RUNTIME_ERROR and saves nothing. */
+typedef int (*amdahl_progress_fn)(const char* what, size_t done, size_t total,
+                                  double seconds_left, void* user);
 
 typedef struct amdahl_tune_options {
   double budget_s;      /* time budget in seconds (> 0) */
@@ -124,15 +156,20 @@ typedef struct amdahl_tune_options {
   const char* kernels;  /* comma list ("gemm,dot"); NULL or "": all */
   const char* dtypes;   /* comma list ("f32,f64"); NULL or "": all */
   int curves;           /* also measure speedup curves (Amdahl fits) */
+  int summary_json;     /* the summary as JSON (amdahl-tune --json's), not a table */
+  amdahl_progress_fn progress;  /* NULL: progress lines on stdout */
+  void* progress_user;          /* passed to progress */
 } amdahl_tune_options;
 
-/* Defaults: 60 s, measure, all kernels and dtypes, no curves. */
+/* Defaults: 60 s, measure, all kernels and dtypes, no curves, a table,
+ * progress on stdout. */
 AMDAHL_C_API void amdahl_tune_options_init(amdahl_tune_options* options);
 
 /* Tunes within the budget, saves into `path` (NULL: the wisdom path),
- * merged with what it holds, and makes it this process's wisdom. Progress
- * goes to stdout. If summary is not NULL, the table (and the Amdahl fits)
- * are copied there as amdahl_wisdom_path copies. */
+ * merged with what it holds, and makes it this process's wisdom (also when
+ * cancelled). Progress goes to options->progress, or to stdout. If summary
+ * is not NULL, the table (and the Amdahl fits) or the JSON are copied there
+ * as amdahl_wisdom_path copies. */
 AMDAHL_C_API amdahl_status amdahl_tune_run(const amdahl_tune_options* options, const char* path,
                                            char* summary, size_t size, size_t* length);
 

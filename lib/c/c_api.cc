@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <new>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -150,8 +151,51 @@ amdahl_tune::Options ToOptions(const char* fn, const amdahl_tune_options* o) {
                                               amdahl::KernelFromName);
   options.dtypes =
       ParseList<DType>(fn, "options->dtypes", o->dtypes, amdahl::DTypeFromName);
+  if (o->progress != nullptr) {
+    const amdahl_progress_fn progress = o->progress;
+    void* user = o->progress_user;
+    options.progress = [progress, user](const std::string& what, size_t i, size_t n,
+                                        double left) {
+      return progress(what.c_str(), i, n, left, user) == 0;
+    };
+  }
   return options;
 }
+
+amdahl::Kernel CheckKernel(const char* fn, const char* kernel) {
+  if (kernel == nullptr) throw Error(std::string(fn) + ": kernel is null");
+  amdahl::Kernel k;
+  if (!amdahl::KernelFromName(kernel, &k)) {
+    throw Error(std::string(fn) + ": kernel = '" + kernel +
+                "' is none of scale, axpy, add, triad, sum, dot, gemv, gemm");
+  }
+  return k;
+}
+
+// The configuration a call runs with, as JSON (see amdahl_config).
+std::string ConfigJson(amdahl::Kernel kernel, DType dtype, const std::vector<size_t>& shape) {
+  nlohmann::json j{{"kernel", amdahl::KernelName(kernel)},
+                   {"dtype", amdahl::DTypeName(dtype)},
+                   {"shape", shape},
+                   {"target", amdahl::ActiveTarget()},
+                   {"wisdom", amdahl::WisdomPath()},
+                   {"wisdom_found", amdahl::ActiveWisdom() != nullptr}};
+  if (kernel == amdahl::Kernel::kGemm) {
+    const amdahl::GemmConfig c = amdahl::GetGemmConfig(dtype, shape[0], shape[1], shape[2]);
+    j.update({{"threads", c.threads}, {"mr", c.mr}, {"nr", c.nr}, {"lanes", c.lanes},
+              {"mc", c.mc}, {"kc", c.kc}, {"nc", c.nc},
+              {"b_in_place_max_bytes", c.b_in_place_max_bytes},
+              {"a_in_place_max_bytes", c.a_in_place_max_bytes}, {"source", c.source}});
+  } else {
+    const size_t n = kernel == amdahl::Kernel::kGemv ? shape[0] * shape[1] : shape[0];
+    const amdahl::LoopConfig c = amdahl::GetLoopConfig(kernel, dtype, n);
+    j.update({{"threads", c.threads}, {"serial_cutoff", c.serial_cutoff},
+              {"serial", n < c.serial_cutoff || c.threads <= 1}, {"grain", c.grain},
+              {"stream_min", c.stream_min}, {"source", c.source}});
+  }
+  return j.dump();
+}
+
 
 }  // namespace
 
@@ -305,9 +349,49 @@ amdahl_status amdahl_tune_run(const amdahl_tune_options* options, const char* pa
     if (summary == nullptr && size != 0) throw Error("amdahl_tune_run: summary is null with size > 0");
     const std::string where = path != nullptr ? path : amdahl::WisdomPath();
     const auto tuner = amdahl_tune::TuneAndSave(o, where, options->curves != 0);
-    std::string text = amdahl_tune::FormatTable(tuner->rows());
-    if (options->curves != 0) text += "\n" + amdahl_tune::FormatAmdahl(tuner->curves(), tuner->wisdom());
+    std::string text;
+    if (options->summary_json != 0) {
+      text = amdahl_tune::SummaryJson(tuner->wisdom(), tuner->rows(), tuner->curves(), where);
+    } else {
+      text = amdahl_tune::FormatTable(tuner->rows());
+      if (options->curves != 0) {
+        text += "\n" + amdahl_tune::FormatAmdahl(tuner->curves(), tuner->wisdom());
+      }
+    }
     CopyOut(text, summary, size, length);
+  });
+}
+
+amdahl_status amdahl_config(const char* kernel, amdahl_dtype dtype, const size_t* shape,
+                            size_t ndim, char* buf, size_t buf_size, size_t* length) {
+  return Guard([&] {
+    const char* fn = "amdahl_config";
+    const amdahl::Kernel k = CheckKernel(fn, kernel);
+    const DType t = CheckDType(fn, dtype);
+    const size_t want = k == amdahl::Kernel::kGemm ? 3 : k == amdahl::Kernel::kGemv ? 2 : 1;
+    if (ndim != want) {
+      throw Error(std::string(fn) + ": ndim = " + std::to_string(ndim) + " but " + kernel +
+                  " takes a shape of " + std::to_string(want) +
+                  (want == 3 ? " (m, n, k)" : want == 2 ? " (rows, cols)" : " (n)"));
+    }
+    if (shape == nullptr) throw Error(std::string(fn) + ": shape is null");
+    if (buf == nullptr && buf_size != 0) throw Error(std::string(fn) + ": buf is null with buf_size > 0");
+    CopyOut(ConfigJson(k, t, std::vector<size_t>(shape, shape + ndim)), buf, buf_size, length);
+  });
+}
+
+amdahl_status amdahl_speedup(const char* kernel, amdahl_dtype dtype, size_t n,
+                             size_t max_threads, char* buf, size_t buf_size, size_t* length) {
+  return Guard([&] {
+    const char* fn = "amdahl_speedup";
+    const amdahl::Kernel k = CheckKernel(fn, kernel);
+    const DType t = CheckDType(fn, dtype);
+    if (n == 0) throw Error(std::string(fn) + ": n = 0; a speedup needs work to time");
+    if (buf == nullptr && buf_size != 0) throw Error(std::string(fn) + ": buf is null with buf_size > 0");
+    amdahl_tune::Ceilings ceilings;
+    std::string from;
+    const amdahl_tune::Curve c = amdahl_tune::MeasureSpeedup(k, t, n, max_threads, &ceilings, &from);
+    CopyOut(amdahl_tune::SpeedupJson(c, ceilings, from), buf, buf_size, length);
   });
 }
 

@@ -202,6 +202,72 @@ static void test_wisdom_and_tuner(const char* dir) {
   unlink(path);
 }
 
+static int progress_calls;
+static int count_then_cancel(const char* what, size_t done, size_t total, double left,
+                             void* user) {
+  (void)left;
+  CHECK(what != NULL && strlen(what) > 0 && done <= total);
+  ++progress_calls;
+  return progress_calls >= *(const int*)user; /* nonzero: cancel */
+}
+
+static void test_progress_cancel_and_json(const char* dir) {
+  char path[512];
+  snprintf(path, sizeof(path), "%s/c-api-progress.json", dir);
+  unlink(path);
+  amdahl_tune_options o;
+  amdahl_tune_options_init(&o);
+  CHECK(o.progress == NULL && o.summary_json == 0);
+  o.budget_s = 30;
+  o.kernels = "scale";
+  o.dtypes = "f64";
+  const int cancel_at = 1;
+  o.progress = count_then_cancel;
+  o.progress_user = (void*)&cancel_at;
+  progress_calls = 0;
+  CHECK_ERROR(amdahl_tune_run(&o, path, NULL, 0, NULL), AMDAHL_RUNTIME_ERROR, "cancelled");
+  CHECK(progress_calls == 1);
+  CHECK(access(path, F_OK) != 0); /* nothing saved */
+  const int never = 1 << 30;
+  o.progress_user = (void*)&never;
+  o.budget_s = 2;
+  o.summary_json = 1;
+  char summary[1 << 14];
+  size_t length = 0;
+  CHECK(amdahl_tune_run(&o, path, summary, sizeof(summary), &length) == AMDAHL_OK);
+  CHECK(progress_calls > 1);
+  CHECK(summary[0] == '{' && strstr(summary, "\"results\"") != NULL);
+  CHECK(strstr(summary, "\"memory_gbps\"") != NULL);
+  CHECK(amdahl_set_wisdom_path(NULL, NULL) == AMDAHL_OK);
+  unlink(path);
+}
+
+static void test_config_and_speedup(void) {
+  char buf[2048];
+  size_t length = 0;
+  const size_t mnk[3] = {256, 128, 64};
+  CHECK(amdahl_config("gemm", AMDAHL_F32, mnk, 3, buf, sizeof(buf), &length) == AMDAHL_OK);
+  CHECK(length == strlen(buf) && strstr(buf, "\"kc\"") && strstr(buf, "\"source\""));
+  const size_t n = 1 << 20;
+  CHECK(amdahl_config("dot", AMDAHL_I64, &n, 1, buf, sizeof(buf), NULL) == AMDAHL_OK);
+  CHECK(strstr(buf, "\"serial_cutoff\"") != NULL);
+  CHECK_ERROR(amdahl_config("dot", AMDAHL_I64, &n, 3, buf, sizeof(buf), NULL),
+              AMDAHL_INVALID_ARGUMENT, "ndim = 3");
+  CHECK_ERROR(amdahl_config("gemmm", AMDAHL_I64, &n, 1, buf, sizeof(buf), NULL),
+              AMDAHL_INVALID_ARGUMENT, "kernel = 'gemmm'");
+  CHECK_ERROR(amdahl_config(NULL, AMDAHL_I64, &n, 1, buf, sizeof(buf), NULL),
+              AMDAHL_INVALID_ARGUMENT, "kernel is null");
+  CHECK_ERROR(amdahl_config("gemv", (amdahl_dtype)7, mnk, 2, buf, sizeof(buf), NULL),
+              AMDAHL_INVALID_ARGUMENT, "dtype = 7");
+  const size_t threads = amdahl_get_num_threads();
+  CHECK(amdahl_speedup("gemm", AMDAHL_F64, 96, 0, buf, sizeof(buf), &length) == AMDAHL_OK);
+  CHECK(strstr(buf, "\"serial_fraction\"") && strstr(buf, "\"karp_flatt\"") &&
+        strstr(buf, "\"roof_core\""));
+  CHECK(amdahl_get_num_threads() == threads);
+  CHECK_ERROR(amdahl_speedup("dot", AMDAHL_F32, 0, 1, buf, sizeof(buf), NULL),
+              AMDAHL_INVALID_ARGUMENT, "n = 0");
+}
+
 int main(int argc, char** argv) {
   const char* dir = argc > 1 ? argv[1] : "/tmp";
   test_names();
@@ -211,6 +277,8 @@ int main(int argc, char** argv) {
   test_error_is_per_thread();
   test_threads_and_topology();
   test_wisdom_and_tuner(dir);
+  test_progress_cancel_and_json(dir);
+  test_config_and_speedup();
   if (failures != 0) {
     fprintf(stderr, "%d checks failed\n", failures);
     return 1;

@@ -5,6 +5,7 @@
 // kernel runs.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -337,6 +338,115 @@ py::dict Topology() {
   return d;
 }
 
+// A dtype given as numpy would take it (np.float32, "float64", "i4") or by
+// amdahl's names ("f32", "i64").
+amdahl_dtype DTypeArg(const py::object& o) {
+  if (py::isinstance<py::str>(o)) {
+    const std::string name = o.cast<std::string>();
+    for (auto [n, t] : {std::pair{"f32", AMDAHL_F32}, std::pair{"f64", AMDAHL_F64},
+                        std::pair{"i32", AMDAHL_I32}, std::pair{"i64", AMDAHL_I64}}) {
+      if (name == n) return t;
+    }
+  }
+  py::dtype dt;
+  try {
+    dt = py::dtype::from_args(o);
+  } catch (const py::error_already_set&) {
+    throw py::type_error("dtype = " + py::repr(o).cast<std::string>() + " is not a dtype");
+  }
+  return DTypeOf(dt, "dtype");
+}
+
+// The C API's text answers, the GIL released: called again with a longer
+// buffer when the first is short, unless the call must not run twice.
+template <class F>
+std::string Text(const F& call, size_t first = 4096, bool again = true) {
+  std::string buf(first, '\0');
+  size_t length = 0;
+  amdahl_status s;
+  {
+    py::gil_scoped_release release;
+    s = call(buf.data(), buf.size(), &length);
+    if (s == AMDAHL_OK && length >= buf.size()) {
+      if (!again) throw std::runtime_error("the answer is longer than " + std::to_string(first) + " bytes");
+      buf.assign(length + 1, '\0');
+      s = call(buf.data(), buf.size(), &length);
+    }
+  }
+  Raise(s);
+  buf.resize(length);
+  return buf;
+}
+
+std::string Config(const std::string& kernel, const py::object& dtype,
+                   const std::vector<size_t>& shape) {
+  const amdahl_dtype dt = DTypeArg(dtype);
+  return Text([&](char* b, size_t size, size_t* length) {
+    return amdahl_config(kernel.c_str(), dt, shape.data(), shape.size(), b, size, length);
+  });
+}
+
+std::string Speedup(const std::string& kernel, const py::object& dtype, size_t n,
+                    size_t max_threads) {
+  const amdahl_dtype dt = DTypeArg(dtype);
+  return Text([&](char* b, size_t size, size_t* length) {
+    return amdahl_speedup(kernel.c_str(), dt, n, max_threads, b, size, length);
+  });
+}
+
+// The tuner's progress calls back into Python (with the GIL); an exception
+// there (KeyboardInterrupt included) cancels the tune and is raised again
+// once it has stopped.
+struct ProgressContext {
+  py::object callback;
+  py::object error_type, error_value, error_trace;
+};
+
+int ProgressTrampoline(const char* what, size_t done, size_t total, double left, void* user) {
+  auto* ctx = static_cast<ProgressContext*>(user);
+  py::gil_scoped_acquire acquire;
+  try {
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    if (!ctx->callback.is_none()) ctx->callback(what, done, total, left);
+    return 0;
+  } catch (py::error_already_set& e) {
+    ctx->error_type = e.type();
+    ctx->error_value = e.value();
+    ctx->error_trace = e.trace();
+    return 1;
+  }
+}
+
+std::string Tune(double budget, int effort, const std::string& kernels,
+                 const std::string& dtypes, bool curves, const py::object& path,
+                 const py::object& progress) {
+  ProgressContext ctx{progress, {}, {}, {}};
+  amdahl_tune_options o;
+  amdahl_tune_options_init(&o);
+  o.budget_s = budget;
+  o.effort = effort;
+  o.kernels = kernels.c_str();
+  o.dtypes = dtypes.c_str();
+  o.curves = curves ? 1 : 0;
+  o.summary_json = 1;
+  o.progress = &ProgressTrampoline;
+  o.progress_user = &ctx;
+  const std::string where = path.is_none() ? std::string() : Str(path);
+  try {
+    // The tune runs once: its summary (a few KiB) gets room enough.
+    return Text([&](char* b, size_t size, size_t* length) {
+      return amdahl_tune_run(&o, path.is_none() ? nullptr : where.c_str(), b, size, length);
+    }, size_t{1} << 22, false);
+  } catch (...) {
+    if (ctx.error_type) {
+      PyErr_Restore(ctx.error_type.release().ptr(), ctx.error_value.release().ptr(),
+                    ctx.error_trace.release().ptr());
+      throw py::error_already_set();
+    }
+    throw;
+  }
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_amdahl, m) {
@@ -366,5 +476,20 @@ PYBIND11_MODULE(_amdahl, m) {
   m.def("set_num_threads", [](size_t n) { Raise(amdahl_set_num_threads(n)); }, py::arg("n"),
         "sets the process-wide thread count; 0: back to the environment");
   m.def("topology", &Topology, "what this process may use");
+  m.def("_config", &Config, py::arg("kernel"), py::arg("dtype"), py::arg("shape"));
+  m.def("_speedup", &Speedup, py::arg("kernel"), py::arg("dtype"), py::arg("n"),
+        py::arg("max_threads"));
+  m.def("_tune", &Tune, py::arg("budget"), py::arg("effort"), py::arg("kernels"),
+        py::arg("dtypes"), py::arg("curves"), py::arg("path"), py::arg("progress"));
+  m.def("_wisdom_path", [] {
+    return Text([](char* b, size_t size, size_t* length) {
+      return amdahl_wisdom_path(b, size, length);
+    });
+  });
+  m.def("_set_wisdom_path", [](const std::string& path) {
+    int found = 0;
+    Raise(amdahl_set_wisdom_path(path.c_str(), &found));
+    return found != 0;
+  }, py::arg("path"));
   m.attr("__version__") = amdahl_get_version();
 }
