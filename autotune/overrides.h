@@ -15,12 +15,16 @@ class ConfigOverride {
     amdahl::detail::SetLoopOverride(kernel_, dtype_, &loop_);
   }
   // GEMM (kernel must be Kernel::kGemm: the one kernel with a GemmConfig).
+  // Integer GEMM runs its integer kernels meanwhile: the blocks timed are
+  // theirs, not the exact float path's (which the float entries tune).
   ConfigOverride(amdahl::Kernel kernel, amdahl::DType dtype, const amdahl::GemmConfig& c)
       : kernel_(kernel), dtype_(dtype), gemm_(c) {
     amdahl::detail::SetGemmOverride(dtype_, &gemm_);
+    on_float_ = amdahl::detail::SetIntegerGemmOnFloat(false);
   }
   ~ConfigOverride() {
     if (kernel_ == amdahl::Kernel::kGemm) {
+      amdahl::detail::SetIntegerGemmOnFloat(on_float_);
       amdahl::detail::SetGemmOverride(dtype_, nullptr);
     } else {
       amdahl::detail::SetLoopOverride(kernel_, dtype_, nullptr);
@@ -34,6 +38,7 @@ class ConfigOverride {
   amdahl::DType dtype_;
   amdahl::LoopConfig loop_;
   amdahl::GemmConfig gemm_;
+  bool on_float_ = true;
 };
 
 }  // namespace amdahl_tune

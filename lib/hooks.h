@@ -46,6 +46,12 @@ AMDAHL_API size_t ThreadCountFromEnv(const char* amdahl_num_threads,
 AMDAHL_API void SetLoopOverride(Kernel kernel, DType dtype, const LoopConfig* config);
 AMDAHL_API void SetGemmOverride(DType dtype, const GemmConfig* config);
 
+// Whether integer GEMM may run on the float units when its values allow
+// (lib/kernels/gemm_exact.h; default true). Off, every integer GEMM runs the
+// integer kernels: the tests cover those, and amdahl-tune times their blocks.
+// Returns the previous setting.
+AMDAHL_API bool SetIntegerGemmOnFloat(bool enabled);
+
 // The parser under LoadWisdom, on text (the fuzzer's entry point).
 AMDAHL_API bool ParseWisdom(const std::string& text, const HostKey& host,
                             HostWisdom* out, std::string* why);

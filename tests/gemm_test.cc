@@ -167,8 +167,21 @@ bool Check(const Case& c, std::mt19937_64& rng, const std::string& where) {
   return true;
 }
 
+// Integer types run their integer kernels here (the values these tests use
+// would otherwise take the exact float path: gemm_exact_test.cc covers it).
 template <typename T>
-class GemmTest : public ::testing::Test {};
+class GemmTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (std::is_integral_v<T>) on_float_ = amdahl::detail::SetIntegerGemmOnFloat(false);
+  }
+  void TearDown() override {
+    if (std::is_integral_v<T>) amdahl::detail::SetIntegerGemmOnFloat(on_float_);
+  }
+
+ private:
+  bool on_float_ = true;
+};
 TYPED_TEST_SUITE(GemmTest, amdahl_test::AllDTypes, amdahl_test::DTypeNames);
 
 // Every shape in {0, 1, 2, 3, 7, 31, lanes +- 1, 64, 257}^3 is too many for

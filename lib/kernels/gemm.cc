@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <tuple>
+#include <type_traits>
 
 #include "amdahl/config.h"
 #include "amdahl/elementwise.h"
@@ -16,6 +17,7 @@
 #include "amdahl/pool.h"
 #include "lib/kernels/beta_scale.h"
 #include "lib/kernels/check.h"
+#include "lib/kernels/gemm_exact.h"
 #include "lib/ops/gemm.h"
 #include "lib/ops/pack.h"
 
@@ -219,6 +221,11 @@ void GemmRowMajor(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
   if (!uses_ab) {
     BetaScale(m, n, beta, c, ldc);
     return;
+  }
+
+  if constexpr (std::is_integral_v<T>) {
+    // Small enough values run on the float units, exactly.
+    if (GemmExactOnFloat(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) return;
   }
 
   const GemmConfig cfg = GetGemmConfig(DTypeOf<T>(), m, n, k);

@@ -1,0 +1,161 @@
+// The exact integer GEMM on float units: the bound that picks the float
+// type, and results equal to the integer kernels' (bit for bit, wrapping
+// included) on every target, at the edges of float's and double's exact
+// integers, for transposes, layouts, alpha, beta and padded rows.
+#include "lib/kernels/gemm_exact.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "amdahl/gemm.h"
+#include "lib/hooks.h"
+#include "tests/test_util.h"
+
+namespace {
+
+using amdahl::ExactFloat;
+using amdahl::ExactFloatFor;
+
+TEST(ExactFloatFor, PicksTheNarrowestFloatWhoseIntegersHoldEverySum) {
+  const uint64_t i64 = std::numeric_limits<int64_t>::max();
+  const uint64_t i32 = std::numeric_limits<int32_t>::max();
+  EXPECT_EQ(ExactFloatFor(4096, 4096, 1, i64), ExactFloat::kF32);   // 2^24
+  EXPECT_EQ(ExactFloatFor(9, 9, 1000, i64), ExactFloat::kF32);      // the notebook's
+  EXPECT_EQ(ExactFloatFor(4096, 4097, 1, i64), ExactFloat::kF64);
+  EXPECT_EQ(ExactFloatFor(4096, 4096, 2, i64), ExactFloat::kF64);
+  EXPECT_EQ(ExactFloatFor(uint64_t{1} << 26, uint64_t{1} << 26, 2, i64), ExactFloat::kF64);  // 2^53
+  EXPECT_EQ(ExactFloatFor(uint64_t{1} << 26, (uint64_t{1} << 26) + 1, 2, i64), ExactFloat::kNone);
+  EXPECT_EQ(ExactFloatFor(uint64_t{1} << 63, 2, 1, i64), ExactFloat::kNone);  // overflows
+  EXPECT_EQ(ExactFloatFor(uint64_t{1} << 32, uint64_t{1} << 32, 1, i64), ExactFloat::kNone);
+  EXPECT_EQ(ExactFloatFor(0, std::numeric_limits<uint64_t>::max(), 1 << 20, i64),
+            ExactFloat::kF32);
+  // int32: sums that would wrap stay on the integer kernels.
+  EXPECT_EQ(ExactFloatFor(1 << 15, 1 << 15, 1, i32), ExactFloat::kF64);   // 2^30
+  EXPECT_EQ(ExactFloatFor(1 << 15, 1 << 15, 2, i32), ExactFloat::kNone);  // 2^31
+}
+
+template <typename T>
+class GemmExactTest : public ::testing::Test {};
+using IntTypes = ::testing::Types<int32_t, int64_t>;
+TYPED_TEST_SUITE(GemmExactTest, IntTypes);
+
+// Values in [-max, max], with the extremes present.
+template <typename T>
+std::vector<T> Values(size_t n, T max, uint32_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int64_t> dist(-static_cast<int64_t>(max), static_cast<int64_t>(max));
+  std::vector<T> v(n);
+  for (auto& x : v) x = static_cast<T>(dist(rng));
+  if (n > 1) {
+    v[0] = max;
+    v[n - 1] = static_cast<T>(-max);
+  }
+  return v;
+}
+
+// C = alpha op(A) op(B) + beta C, the integer kernels' way and the default
+// way (the float path where values allow), on one target: equal bit for bit.
+template <typename T>
+void ExpectSameAsIntegerKernels(size_t m, size_t n, size_t k, T max_a, T max_b, bool ta,
+                                bool tb, amdahl::Layout layout, T alpha, T beta, size_t pad,
+                                const std::string& where) {
+  const bool row = layout == amdahl::Layout::kRowMajor;
+  // Stored row-major shapes (rows x cols with ld >= cols) are swapped for
+  // column-major calls; either way ld covers the stored inner dimension.
+  const size_t a_outer = row ? (ta ? k : m) : (ta ? m : k);
+  const size_t a_inner = row ? (ta ? m : k) : (ta ? k : m);
+  const size_t b_outer = row ? (tb ? n : k) : (tb ? k : n);
+  const size_t b_inner = row ? (tb ? k : n) : (tb ? n : k);
+  const size_t c_outer = row ? m : n, c_inner = row ? n : m;
+  const size_t lda = a_inner + pad, ldb = b_inner + pad, ldc = c_inner + pad;
+  const std::vector<T> a = Values<T>(a_outer * lda, max_a, 1);
+  const std::vector<T> b = Values<T>(b_outer * ldb, max_b, 2);
+  const std::vector<T> c0 = Values<T>(c_outer * ldc, T(1000), 3);
+  std::vector<T> want = c0, got = c0;
+  const auto t = [](bool x) { return x ? amdahl::Trans::kYes : amdahl::Trans::kNo; };
+  const bool before = amdahl::detail::SetIntegerGemmOnFloat(false);
+  amdahl::Gemm(t(ta), t(tb), m, n, k, alpha, a.data(), lda, b.data(), ldb, beta, want.data(),
+               ldc, layout);
+  amdahl::detail::SetIntegerGemmOnFloat(true);
+  amdahl::Gemm(t(ta), t(tb), m, n, k, alpha, a.data(), lda, b.data(), ldb, beta, got.data(),
+               ldc, layout);
+  amdahl::detail::SetIntegerGemmOnFloat(before);
+  for (size_t i = 0; i < got.size(); ++i) {
+    if (got[i] != want[i]) {
+      ADD_FAILURE() << where << ": element " << i << " is " << got[i] << ", the integer kernels "
+                    << want[i];
+      return;
+    }
+  }
+}
+
+TYPED_TEST(GemmExactTest, EqualsTheIntegerKernelsOnEveryTarget) {
+  using T = TypeParam;
+  amdahl_test::ForEachTarget([&](const char* target) {
+    size_t i = 0;
+    for (bool ta : {false, true}) {
+      for (bool tb : {false, true}) {
+        for (auto layout : {amdahl::Layout::kRowMajor, amdahl::Layout::kColMajor}) {
+          const T alpha = i % 3 == 0 ? T(1) : T(-3);
+          const T beta = i % 2 == 0 ? T(0) : T(2);
+          const size_t pad = i % 2;
+          ++i;
+          const std::string where = std::string(target) + " ta=" + std::to_string(ta) +
+                                    " tb=" + std::to_string(tb) + " row=" +
+                                    std::to_string(layout == amdahl::Layout::kRowMajor);
+          // The notebook's values (float), then double's range.
+          ExpectSameAsIntegerKernels<T>(67, 45, 129, 9, 9, ta, tb, layout, alpha, beta, pad,
+                                        where + " randint(0,10)");
+          // Past 2^24, within double and (int32) within 2^31.
+          const T wide = sizeof(T) == 8 ? T(20000) : T(1500);
+          ExpectSameAsIntegerKernels<T>(40, 70, 64, wide, wide, ta, tb, layout, alpha, beta,
+                                        pad, where + " double");
+        }
+      }
+    }
+  });
+}
+
+// All elements at the extremes: every sum reaches the bound exactly.
+TYPED_TEST(GemmExactTest, SumsAtTheBoundAreExact) {
+  using T = TypeParam;
+  const size_t k = 64, m = 48, n = 48;
+  // 2^11 * 2^7 * 64 = 2^24: float's last exact integer.
+  std::vector<T> a(m * k, T(2048)), b(k * n, T(128)), c(m * n, T(0));
+  amdahl::Gemm(amdahl::Trans::kNo, amdahl::Trans::kNo, m, n, k, T(1), a.data(), k, b.data(), n,
+               T(0), c.data(), n);
+  for (T x : c) ASSERT_EQ(x, T(1) << 24);
+  // One more in B: beyond float, still double (or the integer kernels).
+  b[0] = T(129);
+  amdahl::Gemm(amdahl::Trans::kNo, amdahl::Trans::kNo, m, n, k, T(1), a.data(), k, b.data(), n,
+               T(0), c.data(), n);
+  EXPECT_EQ(c[0], (T(1) << 24) + 2048);
+  EXPECT_EQ(c[1], T(1) << 24);
+  if constexpr (sizeof(T) == 8) {
+    // 2^26 * 2^21 * 64 = 2^53: double's last exact integer, then past it
+    // (the integer kernels, exact modulo 2^64).
+    std::fill(a.begin(), a.end(), T(1) << 26);
+    std::fill(b.begin(), b.end(), T(1) << 21);
+    amdahl::Gemm(amdahl::Trans::kNo, amdahl::Trans::kNo, m, n, k, T(1), a.data(), k, b.data(),
+                 n, T(0), c.data(), n);
+    for (T x : c) ASSERT_EQ(x, T(1) << 53);
+    b[0] = (T(1) << 21) + 1;
+    amdahl::Gemm(amdahl::Trans::kNo, amdahl::Trans::kNo, m, n, k, T(1), a.data(), k, b.data(),
+                 n, T(0), c.data(), n);
+    EXPECT_EQ(c[0], (T(1) << 53) + (T(1) << 26));
+  }
+}
+
+TYPED_TEST(GemmExactTest, LargeValuesWrapLikeTheIntegerKernels) {
+  using T = TypeParam;
+  const T big = std::numeric_limits<T>::max() / 3;
+  ExpectSameAsIntegerKernels<T>(40, 40, 40, big, big, false, false, amdahl::Layout::kRowMajor,
+                                T(7), T(-1), 1, "past double");
+}
+
+}  // namespace
