@@ -38,10 +38,9 @@ double TimePerCall(const std::function<void()>& f, size_t repeats, double min_ba
 }
 
 double PeakPerCore(const amdahl::HostWisdom& w, DType dtype) {
-  // Integer GEMM has no FMA peak of its own; the same-width float peak is
-  // the ceiling of the vector units.
-  const bool wide = dtype == DType::kF64 || dtype == DType::kI64;
-  return wide ? w.peak_f64_gflops_core : w.peak_f32_gflops_core;
+  // Integer GEMM has no FMA peak of its own: small enough values run on the
+  // float units (lib/kernels/gemm_exact.h), up to float's peak.
+  return dtype == DType::kF64 ? w.peak_f64_gflops_core : w.peak_f32_gflops_core;
 }
 
 namespace {

@@ -124,8 +124,8 @@ class Tuner {
   size_t threads_ = 1;
 };
 
-// One core's FMA peak for `dtype` in `w` (integers: the float peak of the
-// same width, the vector units' ceiling).
+// One core's FMA peak for `dtype` in `w` (integers: float's, the fastest
+// units their GEMM may run on).
 double PeakPerCore(const amdahl::HostWisdom& w, amdahl::DType dtype);
 
 // Seconds per call of f: the minimum over `repeats` batches, each long

@@ -42,7 +42,7 @@ TEST(ExactFloatFor, PicksTheNarrowestFloatWhoseIntegersHoldEverySum) {
 template <typename T>
 class GemmExactTest : public ::testing::Test {};
 using IntTypes = ::testing::Types<int32_t, int64_t>;
-TYPED_TEST_SUITE(GemmExactTest, IntTypes);
+TYPED_TEST_SUITE(GemmExactTest, IntTypes, amdahl_test::DTypeNames);
 
 // Values in [-max, max], with the extremes present.
 template <typename T>

@@ -3,10 +3,8 @@
 #include "amdahl/gemm.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
 #include <limits>
-#include <memory>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -18,6 +16,7 @@
 #include "lib/kernels/beta_scale.h"
 #include "lib/kernels/check.h"
 #include "lib/kernels/gemm_exact.h"
+#include "lib/kernels/scratch_buffer.h"
 #include "lib/ops/gemm.h"
 #include "lib/ops/pack.h"
 
@@ -35,30 +34,9 @@ struct Operand {
   }
 };
 
-// Per-thread packing buffers, 64-byte aligned, grown on demand and reused.
-class PackBuffer {
- public:
-  void* Get(size_t bytes) {
-    if (bytes > capacity_) {
-      const size_t rounded = (bytes + 63) / 64 * 64;
-      void* p = std::aligned_alloc(64, rounded);
-      if (p == nullptr) throw std::bad_alloc();
-      mem_.reset(p);
-      capacity_ = rounded;
-    }
-    return mem_.get();
-  }
-
- private:
-  struct Free {
-    void operator()(void* p) const { std::free(p); }
-  };
-  std::unique_ptr<void, Free> mem_;
-  size_t capacity_ = 0;
-};
-
-thread_local PackBuffer t_pack_a;
-thread_local PackBuffer t_pack_b;
+// Per-thread packing buffers, reused.
+thread_local ScratchBuffer t_pack_a;
+thread_local ScratchBuffer t_pack_b;
 
 // Packs op(A)[i0, i0 + mc) x [p0, p0 + kc) (ops::PackA's layout).
 template <typename T>

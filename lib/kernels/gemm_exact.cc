@@ -4,15 +4,13 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
 #include <limits>
-#include <memory>
-#include <new>
 #include <vector>
 
 #include "amdahl/gemm.h"
 #include "amdahl/pool.h"
 #include "lib/hooks.h"
+#include "lib/kernels/scratch_buffer.h"
 #include "lib/ops/int_float.h"
 
 namespace amdahl {
@@ -27,41 +25,12 @@ constexpr size_t kMaxTemporaryBytes = size_t{1} << 30;
 
 std::atomic<bool> g_on_float{true};
 
-// Float copies of A, B and the product, per calling thread, reused up to
-// kKeepBytes: a fresh 12 MB each call (the notebook's 1000^2) costs page
-// faults worth a tenth of the product.
+// Float copies of A, B and the product, per calling thread, kept up to
+// kKeepBytes: a fresh block (24 MB for the notebook's 1000^2) would fault
+// its pages in on every call.
 constexpr size_t kKeepBytes = size_t{64} << 20;
 
-class Scratch {
- public:
-  void* Get(size_t bytes) {
-    bytes = std::max<size_t>(64, (bytes + 63) / 64 * 64);
-    if (bytes > capacity_ || (capacity_ > kKeepBytes && bytes <= kKeepBytes)) {
-      mem_.reset();
-      void* p = std::aligned_alloc(64, bytes);
-      if (p == nullptr) throw std::bad_alloc();
-      mem_.reset(p);
-      capacity_ = bytes;
-    }
-    return mem_.get();
-  }
-  // Gives back a block too large to keep.
-  void Trim() {
-    if (capacity_ > kKeepBytes) {
-      mem_.reset();
-      capacity_ = 0;
-    }
-  }
-
- private:
-  struct Free {
-    void operator()(void* p) const { std::free(p); }
-  };
-  std::unique_ptr<void, Free> mem_;
-  size_t capacity_ = 0;
-};
-
-thread_local Scratch t_scratch;
+thread_local ScratchBuffer t_scratch;
 
 // Rows per parallel chunk: about 64 KiB of the wider type.
 size_t RowGrain(size_t cols) {
@@ -126,7 +95,7 @@ bool GemmExactOnFloatT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, 
     Convert(b, s.b_rows, s.b_cols, ldb, db);
     MultiplyAndStore(ta, tb, s, da, db, db + (nb + 7) / 8 * 8, alpha, beta, c, ldc);
   }
-  t_scratch.Trim();
+  t_scratch.Trim(kKeepBytes);
   return f != ExactFloat::kNone;
 }
 
