@@ -23,6 +23,10 @@ import amdahl
 def best_time(f, repeats=5, budget_s=20.0):
     """The fastest of `repeats` runs (each batch long enough for the clock),
     fewer when the first run is slow: seconds per call."""
+    # Each case starts on a quiet machine: the previous one's threads (OpenBLAS's
+    # spin for a while after a call, joblib's pools wind down) would otherwise
+    # run beside it.
+    time.sleep(0.5)
     f()  # warm: pools, pages, caches
     calls, t = 1, 0.0
     while True:
