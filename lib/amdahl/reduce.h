@@ -28,7 +28,14 @@ namespace amdahl {
   /* Returns the sum of x[i] for i in [0, n); 0 for n == 0. */              \
   AMDAHL_API T Sum(size_t n, const T* x);                                    \
   /* Returns the sum of x[i] * y[i] for i in [0, n); 0 for n == 0. */       \
-  AMDAHL_API T Dot(size_t n, const T* x, const T* y);
+  AMDAHL_API T Dot(size_t n, const T* x, const T* y);                        \
+  /* The tree's parts, for reductions split across processes (MPI): the */  \
+  /* leaf results of x (ceil(n / kReduceLeaf) of them, into partials), */   \
+  /* and the pairwise tree over count partials (overwritten). Sum(n, x) */  \
+  /* is SumPartials then PairwiseSum, bit for bit. */                       \
+  AMDAHL_API void SumPartials(size_t n, const T* x, T* partials);            \
+  AMDAHL_API void DotPartials(size_t n, const T* x, const T* y, T* partials); \
+  AMDAHL_API T PairwiseSum(size_t count, T* partials);
 
 AMDAHL_FOR_EACH_DTYPE(AMDAHL_REDUCE_API)
 #undef AMDAHL_REDUCE_API

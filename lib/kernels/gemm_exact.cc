@@ -79,7 +79,8 @@ bool GemmExactOnFloatT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, 
   if (elements * sizeof(double) > kMaxTemporaryBytes) return false;
   // Converted to float while scanned for the range (one pass over A and B);
   // again to double only when float cannot hold the sums.
-  char* scratch = static_cast<char*>(t_scratch.Get(elements * sizeof(double)));
+  // (+ 16: each copy starts on a 64-byte boundary.)
+  char* scratch = static_cast<char*>(t_scratch.Get((elements + 16) * sizeof(double)));
   float* fa = reinterpret_cast<float*>(scratch);
   float* fb = fa + (na + 15) / 16 * 16;
   const uint64_t max_a = Convert(a, s.a_rows, s.a_cols, lda, fa);
