@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 #include <mpi.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -227,6 +229,31 @@ TEST(MpiRanks, EachRankKeepsToItsCores) {
     std::string list;
     for (int c : cores) list += " " + std::to_string(c);
     std::printf("usable cores per rank:%s\n", list.c_str());
+  }
+}
+
+TEST(MpiRanks, HostsAreWhatTheLauncherSays) {
+  // tests/mpi/two_hosts.sh sets AMDAHL_TEST_HOSTS: that many distinct hosts.
+  char name[MPI_MAX_PROCESSOR_NAME] = {};
+  int length = 0;
+  MPI_Get_processor_name(name, &length);
+  std::vector<char> all(static_cast<size_t>(Size()) * MPI_MAX_PROCESSOR_NAME);
+  MPI_Allgather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all.data(), MPI_MAX_PROCESSOR_NAME,
+                MPI_CHAR, MPI_COMM_WORLD);
+  std::vector<std::string> hosts;
+  for (int r = 0; r < Size(); ++r) hosts.emplace_back(all.data() + r * MPI_MAX_PROCESSOR_NAME);
+  if (Rank() == 0) {
+    std::string list;
+    for (const auto& h : hosts) list += " " + h;
+    std::printf("hosts per rank:%s\n", list.c_str());
+  }
+  std::sort(hosts.begin(), hosts.end());
+  const size_t distinct =
+      static_cast<size_t>(std::unique(hosts.begin(), hosts.end()) - hosts.begin());
+  if (const char* want = std::getenv("AMDAHL_TEST_HOSTS")) {
+    EXPECT_EQ(distinct, static_cast<size_t>(std::atoi(want)));
+  } else {
+    EXPECT_EQ(distinct, 1u);
   }
 }
 
