@@ -50,7 +50,7 @@ class Speedup:
                 f"f = {self.serial_fraction:.3f}, ceiling {ceiling}"
                 + (f", roofline {roof:.1f}x" if roof else "") + ")")
 
-    def plot(self, ax=None, max_threads=None, path=None):
+    def plot(self, ax=None, max_threads=None, path=None, xlabel="threads p"):
         """Draws measured points, the Amdahl fit to max_threads (default 16 or
         twice the measured range), its ceiling, the roofline and the ideal
         line; Karp-Flatt in a second panel when there is an axis to spare.
@@ -83,14 +83,14 @@ class Speedup:
         ax.axvline(measured, color="#bbb", lw=1)
         ax.set_xlim(1, pmax)
         ax.set_ylim(0, max(2.0, min(pmax, max(max(fit), max(self.speedup)) * 1.25)))
-        ax.set_xlabel("threads p")
+        ax.set_xlabel(xlabel)
         ax.set_ylabel("speedup S(p)")
-        ax.set_title(f"{self.name}: {self.rate[-1]:.1f} {self.unit} on {measured} threads")
+        ax.set_title(f"{self.name}: {self.rate[-1]:.1f} {self.unit} at p = {measured}")
         ax.legend(loc="upper left", fontsize=8)
         if kf is not None:
             if self.karp_flatt:
                 kf.plot(self.threads[1:], self.karp_flatt, "o-", color="tab:red")
-            kf.set_xlabel("threads p")
+            kf.set_xlabel(xlabel)
             kf.set_ylabel("Karp-Flatt e(p)")
             kf.set_title("experimental serial fraction")
             kf.set_xlim(1.5, measured + 0.5)
