@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "amdahl/amdahl.h"
+#include "amdahl/amdahl_mpi_c.h"
 #include "amdahl/mpi.h"
 #include "tests/test_util.h"
 
@@ -181,6 +182,47 @@ TEST(MpiGemm, ABadDescriptorOnOneRankFailsOnAll) {
                  amdahl::Error);
   }
   EXPECT_THROW(am::Grid(MPI_COMM_WORLD, Size() + 1, 1), amdahl::Error);
+}
+
+TEST(MpiC, TheScaLAPACKStyleCallMatchesTheCxxOne) {
+  int nprow = 1, npcol = Size();
+  if (Size() == 4) nprow = npcol = 2;
+  am::Grid grid(MPI_COMM_WORLD, nprow, npcol);
+  int desc_a[9], desc_b[9], desc_c[9], desc_d[9];
+  const auto ga = Global<double>(30, 20, 1), gb = Global<double>(30, 25, 2);
+  const auto gc = Global<double>(20, 25, 3);
+  const auto a = Local(ga, 30, 20, {4, 3, 0, 0, 0}, grid, desc_a);
+  const auto b = Local(gb, 30, 25, {4, 5, 0, 0, 0}, grid, desc_b);
+  auto c = Local(gc, 20, 25, {3, 5, 0, 0, 0}, grid, desc_c);
+  auto d = Local(gc, 20, 25, {3, 5, 0, 0, 0}, grid, desc_d);
+  const double alpha = 1.5, beta = -1;
+  ASSERT_EQ(amdahl_mpi_gemm(MPI_COMM_WORLD, nprow, npcol, AMDAHL_F64, 'T', 'N', 20, 25, 30,
+                            &alpha, a.data(), 1, 1, desc_a, b.data(), 1, 1, desc_b, &beta,
+                            c.data(), 1, 1, desc_c),
+            AMDAHL_OK) << amdahl_mpi_last_error();
+  am::Gemm(grid, Trans::kYes, Trans::kNo, 20, 25, 30, alpha, a.data(), 1, 1, desc_a, b.data(),
+           1, 1, desc_b, beta, d.data(), 1, 1, desc_d);
+  EXPECT_EQ(c, d);
+  // A bad trans on the last rank only: every rank gets the error, nothing written.
+  const auto before = c;
+  const char t = Rank() == Size() - 1 ? 'X' : 'N';
+  EXPECT_EQ(amdahl_mpi_gemm(MPI_COMM_WORLD, nprow, npcol, AMDAHL_F64, t, 'N', 20, 25, 30,
+                            &alpha, a.data(), 1, 1, desc_a, b.data(), 1, 1, desc_b, &beta,
+                            c.data(), 1, 1, desc_c),
+            AMDAHL_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(amdahl_mpi_last_error()).find("trans_a = 'X'"), std::string::npos)
+      << amdahl_mpi_last_error();
+  EXPECT_EQ(c, before);
+  const std::vector<int64_t> x(1000 + static_cast<size_t>(Rank()), 3);
+  int64_t sum = 0, dot = 0;
+  ASSERT_EQ(amdahl_mpi_sum(MPI_COMM_WORLD, AMDAHL_I64, x.size(), x.data(), &sum), AMDAHL_OK);
+  ASSERT_EQ(amdahl_mpi_dot(MPI_COMM_WORLD, AMDAHL_I64, x.size(), x.data(), x.data(), &dot),
+            AMDAHL_OK);
+  const int64_t total = 1000 * Size() + Size() * (Size() - 1) / 2;
+  EXPECT_EQ(sum, 3 * total);
+  EXPECT_EQ(dot, 9 * total);
+  EXPECT_EQ(amdahl_mpi_sum(MPI_COMM_WORLD, static_cast<amdahl_dtype>(9), 1, x.data(), &sum),
+            AMDAHL_INVALID_ARGUMENT);
 }
 
 template <typename T>
