@@ -15,6 +15,7 @@
 
 #include "amdahl/amdahl.h"
 #include "autotune/report.h"
+#include "lib/c/status.h"
 #include "autotune/run.h"
 
 #ifndef AMDAHL_VERSION
@@ -31,23 +32,7 @@ thread_local std::string t_last_error;
 // Runs f, turning what it throws into a status and this thread's message.
 template <class F>
 amdahl_status Guard(const F& f) {
-  try {
-    f();
-    t_last_error.clear();
-    return AMDAHL_OK;
-  } catch (const std::invalid_argument& e) {  // amdahl::Error included
-    t_last_error = e.what();
-    return AMDAHL_INVALID_ARGUMENT;
-  } catch (const std::bad_alloc&) {
-    t_last_error = "out of memory";
-    return AMDAHL_OUT_OF_MEMORY;
-  } catch (const std::exception& e) {
-    t_last_error = e.what();
-    return AMDAHL_RUNTIME_ERROR;
-  } catch (...) {
-    t_last_error = "unknown exception";
-    return AMDAHL_INTERNAL_ERROR;
-  }
+  return amdahl::StatusOf(&t_last_error, f);
 }
 
 // An enum argument's value as the caller passed it. C may pass any int; in

@@ -4,13 +4,12 @@
 #include "amdahl/amdahl_mpi_c.h"
 
 #include <cstring>
-#include <new>
-#include <stdexcept>
 #include <string>
 
 #include "amdahl/dtype.h"
 #include "amdahl/error.h"
 #include "amdahl/mpi.h"
+#include "lib/c/status.h"
 #include "lib/mpi/common.h"
 
 namespace {
@@ -19,20 +18,7 @@ thread_local std::string t_last_error;
 
 template <class F>
 amdahl_status Guard(const F& f) {
-  try {
-    f();
-    t_last_error.clear();
-    return AMDAHL_OK;
-  } catch (const std::invalid_argument& e) {  // amdahl::Error included
-    t_last_error = e.what();
-    return AMDAHL_INVALID_ARGUMENT;
-  } catch (const std::bad_alloc&) {
-    t_last_error = "out of memory";
-    return AMDAHL_OUT_OF_MEMORY;
-  } catch (const std::exception& e) {
-    t_last_error = e.what();
-    return AMDAHL_RUNTIME_ERROR;
-  }
+  return amdahl::StatusOf(&t_last_error, f);
 }
 
 // The dtype C passed (any int), checked on every rank alike.
