@@ -6,10 +6,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <new>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
