@@ -10,6 +10,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "amdahl/gemm.h"
@@ -19,24 +20,39 @@
 namespace {
 
 using amdahl::ExactFloat;
-using amdahl::ExactFloatFor;
+using amdahl::PlanExact;
 
-TEST(ExactFloatFor, PicksTheNarrowestFloatWhoseIntegersHoldEverySum) {
+// The plan's type and block depth as one comparable value.
+std::pair<ExactFloat, size_t> Plan(uint64_t a, uint64_t b, size_t k, uint64_t int_max) {
+  const amdahl::ExactPlan p = PlanExact(a, b, k, int_max);
+  return {p.type, p.k_block};
+}
+
+TEST(PlanExact, PicksTheNarrowestFloatWhoseIntegersHoldEverySum) {
   const uint64_t i64 = std::numeric_limits<int64_t>::max();
   const uint64_t i32 = std::numeric_limits<int32_t>::max();
-  EXPECT_EQ(ExactFloatFor(4096, 4096, 1, i64), ExactFloat::kF32);   // 2^24
-  EXPECT_EQ(ExactFloatFor(9, 9, 1000, i64), ExactFloat::kF32);      // the notebook's
-  EXPECT_EQ(ExactFloatFor(4096, 4097, 1, i64), ExactFloat::kF64);
-  EXPECT_EQ(ExactFloatFor(4096, 4096, 2, i64), ExactFloat::kF64);
-  EXPECT_EQ(ExactFloatFor(uint64_t{1} << 26, uint64_t{1} << 26, 2, i64), ExactFloat::kF64);  // 2^53
-  EXPECT_EQ(ExactFloatFor(uint64_t{1} << 26, (uint64_t{1} << 26) + 1, 2, i64), ExactFloat::kNone);
-  EXPECT_EQ(ExactFloatFor(uint64_t{1} << 63, 2, 1, i64), ExactFloat::kNone);  // overflows
-  EXPECT_EQ(ExactFloatFor(uint64_t{1} << 32, uint64_t{1} << 32, 1, i64), ExactFloat::kNone);
-  EXPECT_EQ(ExactFloatFor(0, std::numeric_limits<uint64_t>::max(), 1 << 20, i64),
-            ExactFloat::kF32);
-  // int32: sums that would wrap stay on the integer kernels.
-  EXPECT_EQ(ExactFloatFor(1 << 15, 1 << 15, 1, i32), ExactFloat::kF64);   // 2^30
-  EXPECT_EQ(ExactFloatFor(1 << 15, 1 << 15, 2, i32), ExactFloat::kNone);  // 2^31
+  using P = std::pair<ExactFloat, size_t>;
+  EXPECT_EQ(Plan(4096, 4096, 1, i64), P(ExactFloat::kF32, 1));   // 2^24
+  EXPECT_EQ(Plan(9, 9, 1000, i64), P(ExactFloat::kF32, 1000));   // the notebook's
+  EXPECT_EQ(Plan(4096, 4097, 1, i64), P(ExactFloat::kF64, 1));
+  EXPECT_EQ(Plan(4096, 4096, 2, i64), P(ExactFloat::kF64, 2));
+  EXPECT_EQ(Plan(uint64_t{1} << 26, uint64_t{1} << 26, 2, i64), P(ExactFloat::kF64, 2));  // 2^53
+  EXPECT_EQ(Plan(uint64_t{1} << 26, (uint64_t{1} << 26) + 1, 2, i64).first, ExactFloat::kNone);
+  EXPECT_EQ(Plan(uint64_t{1} << 63, 2, 1, i64).first, ExactFloat::kNone);  // overflows
+  EXPECT_EQ(Plan(uint64_t{1} << 32, uint64_t{1} << 32, 1, i64).first, ExactFloat::kNone);
+  EXPECT_EQ(Plan(0, std::numeric_limits<uint64_t>::max(), 1 << 20, i64),
+            P(ExactFloat::kF32, 1 << 20));
+  // Blocked over k: float in blocks of 2^24 / (max|A| max|B|) while they are
+  // at least 256 deep, then double (at least 64 deep).
+  EXPECT_EQ(Plan(256, 256, 600, i64), P(ExactFloat::kF32, 256));
+  EXPECT_EQ(Plan(256, 257, 600, i64), P(ExactFloat::kF64, 600));
+  EXPECT_EQ(Plan(uint64_t{1} << 20, uint64_t{1} << 20, 9000, i64), P(ExactFloat::kF64, 8192));
+  EXPECT_EQ(Plan(uint64_t{1} << 23, uint64_t{1} << 24, 1000, i64), P(ExactFloat::kF64, 64));
+  EXPECT_EQ(Plan(uint64_t{1} << 23, (uint64_t{1} << 24) + 1, 1000, i64).first, ExactFloat::kNone);
+  // int32: a block's sums must fit int32 (the conversion back does not wrap).
+  EXPECT_EQ(Plan(1 << 15, 1 << 15, 1, i32), P(ExactFloat::kF64, 1));     // 2^30
+  EXPECT_EQ(Plan(1 << 15, 1 << 15, 2, i32).first, ExactFloat::kNone);    // 2^31
+  EXPECT_EQ(Plan(1 << 10, 1 << 10, 3000, i32), P(ExactFloat::kF64, 2047));
 }
 
 template <typename T>
@@ -149,6 +165,20 @@ TYPED_TEST(GemmExactTest, SumsAtTheBoundAreExact) {
                  n, T(0), c.data(), n);
     EXPECT_EQ(c[0], (T(1) << 53) + (T(1) << 26));
   }
+}
+
+TYPED_TEST(GemmExactTest, BlocksOfKAddUpLikeTheIntegerKernels) {
+  using T = TypeParam;
+  // Float in blocks of 256 (3 of them, the last short), then double in
+  // blocks: 2^20 x 2^20 at k = 9000 for i64 (2 blocks of 8192 and 808),
+  // 2^10 x 2^10 at k = 3000 for i32 (2047-deep blocks, sums past int32
+  // wrapping as the integer kernels' do).
+  ExpectSameAsIntegerKernels<T>(9, 11, 600, T(256), T(256), false, true,
+                                amdahl::Layout::kRowMajor, T(3), T(1), 1, "float blocks");
+  const T wide = sizeof(T) == 8 ? T(1) << 20 : T(1) << 10;
+  const size_t k = sizeof(T) == 8 ? 9000 : 3000;
+  ExpectSameAsIntegerKernels<T>(7, 10, k, wide, wide, true, false, amdahl::Layout::kColMajor,
+                                T(-1), T(2), 0, "double blocks");
 }
 
 TYPED_TEST(GemmExactTest, LargeValuesWrapLikeTheIntegerKernels) {

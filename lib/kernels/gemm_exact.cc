@@ -23,6 +23,11 @@ constexpr double kMinWork = 32.0 * 32 * 32;
 // The float copies of A, B and the product together (as doubles), at most.
 constexpr size_t kMaxTemporaryBytes = size_t{1} << 30;
 
+// Blocks of k shallower than these cost more in passes over C than the
+// float units save (each block adds an m x n conversion pass).
+constexpr uint64_t kMinBlockF32 = 256;
+constexpr uint64_t kMinBlockF64 = 64;
+
 std::atomic<bool> g_on_float{true};
 
 // Float copies of A, B and the product, per calling thread, kept up to
@@ -56,15 +61,23 @@ struct Shapes {
   size_t m, n, k, a_rows, a_cols, b_rows, b_cols;
 };
 
-// The product of the float copies (fa, fb), back into C.
+// The product of the float copies (fa, fb, as stored), back into C: one
+// float GEMM per block of k (its sums exact), each added into C in integer
+// arithmetic (alpha, and beta on the first).
 template <typename I, typename F>
-void MultiplyAndStore(bool ta, bool tb, const Shapes& s, const F* fa, const F* fb, F* fp,
-                      I alpha, I beta, I* c, size_t ldc) {
-  Gemm(ta ? Trans::kYes : Trans::kNo, tb ? Trans::kYes : Trans::kNo, s.m, s.n, s.k, F(1), fa,
-       s.a_cols, fb, s.b_cols, F(0), fp, s.n);
-  ParallelFor(0, s.m, RowGrain(s.n), [&](size_t r0, size_t r1) {
-    ops::FloatToIntUpdate(fp + r0 * s.n, r1 - r0, s.n, alpha, beta, c + r0 * ldc, ldc);
-  });
+void MultiplyAndStore(bool ta, bool tb, const Shapes& s, size_t k_block, const F* fa,
+                      const F* fb, F* fp, I alpha, I beta, I* c, size_t ldc) {
+  for (size_t p0 = 0; p0 < s.k; p0 += k_block) {
+    const size_t kb = std::min(k_block, s.k - p0);
+    const F* a = ta ? fa + p0 * s.a_cols : fa + p0;
+    const F* b = tb ? fb + p0 : fb + p0 * s.b_cols;
+    Gemm(ta ? Trans::kYes : Trans::kNo, tb ? Trans::kYes : Trans::kNo, s.m, s.n, kb, F(1), a,
+         s.a_cols, b, s.b_cols, F(0), fp, s.n);
+    const I beta_now = p0 == 0 ? beta : I(1);
+    ParallelFor(0, s.m, RowGrain(s.n), [&](size_t r0, size_t r1) {
+      ops::FloatToIntUpdate(fp + r0 * s.n, r1 - r0, s.n, alpha, beta_now, c + r0 * ldc, ldc);
+    });
+  }
 }
 
 template <typename I>
@@ -85,19 +98,21 @@ bool GemmExactOnFloatT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, 
   float* fb = fa + (na + 15) / 16 * 16;
   const uint64_t max_a = Convert(a, s.a_rows, s.a_cols, lda, fa);
   const uint64_t max_b = Convert(b, s.b_rows, s.b_cols, ldb, fb);
-  const ExactFloat f =
-      ExactFloatFor(max_a, max_b, k, static_cast<uint64_t>(std::numeric_limits<I>::max()));
-  if (f == ExactFloat::kF32) {
-    MultiplyAndStore(ta, tb, s, fa, fb, fb + (nb + 15) / 16 * 16, alpha, beta, c, ldc);
-  } else if (f == ExactFloat::kF64) {
+  const ExactPlan plan =
+      PlanExact(max_a, max_b, k, static_cast<uint64_t>(std::numeric_limits<I>::max()));
+  if (plan.type == ExactFloat::kF32) {
+    MultiplyAndStore(ta, tb, s, plan.k_block, fa, fb, fb + (nb + 15) / 16 * 16, alpha, beta, c,
+                     ldc);
+  } else if (plan.type == ExactFloat::kF64) {
     double* da = reinterpret_cast<double*>(scratch);
     double* db = da + (na + 7) / 8 * 8;
     Convert(a, s.a_rows, s.a_cols, lda, da);
     Convert(b, s.b_rows, s.b_cols, ldb, db);
-    MultiplyAndStore(ta, tb, s, da, db, db + (nb + 7) / 8 * 8, alpha, beta, c, ldc);
+    MultiplyAndStore(ta, tb, s, plan.k_block, da, db, db + (nb + 7) / 8 * 8, alpha, beta, c,
+                     ldc);
   }
   t_scratch.Trim(kKeepBytes);
-  return f != ExactFloat::kNone;
+  return plan.type != ExactFloat::kNone;
 }
 
 }  // namespace
@@ -108,15 +123,23 @@ bool SetIntegerGemmOnFloat(bool enabled) { return g_on_float.exchange(enabled); 
 
 }  // namespace detail
 
-ExactFloat ExactFloatFor(uint64_t max_a, uint64_t max_b, size_t k, uint64_t int_max) {
-  uint64_t ab, bound;
-  if (__builtin_mul_overflow(max_a, max_b, &ab) ||
-      __builtin_mul_overflow(ab, static_cast<uint64_t>(k), &bound) || bound > int_max) {
-    return ExactFloat::kNone;
-  }
-  if (bound <= (uint64_t{1} << 24)) return ExactFloat::kF32;
-  if (bound <= (uint64_t{1} << 53)) return ExactFloat::kF64;
-  return ExactFloat::kNone;
+ExactPlan PlanExact(uint64_t max_a, uint64_t max_b, size_t k, uint64_t int_max) {
+  uint64_t ab;
+  if (__builtin_mul_overflow(max_a, max_b, &ab) || ab > int_max) return {ExactFloat::kNone, 0};
+  if (ab == 0) return {ExactFloat::kF32, k};
+  // The deepest block whose sums stay exact in each type and (for the
+  // conversion back, which must not saturate) within the integer type.
+  const uint64_t fits = int_max / ab;
+  const uint64_t k32 = std::min((uint64_t{1} << 24) / ab, fits);
+  const uint64_t k64 = std::min((uint64_t{1} << 53) / ab, fits);
+  const uint64_t kk = static_cast<uint64_t>(k);
+  // Float, blocked while its blocks stay deep (twice double's rate pays for
+  // a pass over C per block), then double.
+  if (k32 >= kk) return {ExactFloat::kF32, k};
+  if (k32 >= kMinBlockF32) return {ExactFloat::kF32, static_cast<size_t>(k32)};
+  if (k64 >= kk) return {ExactFloat::kF64, k};
+  if (k64 >= kMinBlockF64) return {ExactFloat::kF64, static_cast<size_t>(k64)};
+  return {ExactFloat::kNone, 0};
 }
 
 bool GemmExactOnFloat(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, int32_t alpha,

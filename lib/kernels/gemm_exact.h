@@ -3,7 +3,8 @@
 // magnitude, the integers are exact in that float type, and so is any
 // order of their sums: the float GEMM (FMA units, many times the integer
 // multiply's rate) gives the integer result bit for bit. The bound is
-// max|A| max|B| k, from one scan of A and B.
+// max|A| max|B| k, from one scan of A and B; a k too deep for it is cut
+// into blocks that are not.
 #ifndef AMDAHL_KERNELS_GEMM_EXACT_H_
 #define AMDAHL_KERNELS_GEMM_EXACT_H_
 
@@ -14,14 +15,22 @@
 
 namespace amdahl {
 
-// The float type an m x n x k integer product can run in exactly.
+// The float type an integer product runs in exactly, and the depth of k
+// per float GEMM.
 enum class ExactFloat { kNone, kF32, kF64 };
+struct ExactPlan {
+  ExactFloat type;
+  size_t k_block;  // k itself, or blocks added in integer arithmetic
+};
 
-// Returns the float type whose integers hold every partial sum of a k-deep
-// product of elements bounded by max_a and max_b, when the bound also fits
-// the integer type (int_max: no sum wraps, so no float-to-integer
-// conversion saturates); kNone otherwise. (Exported for the tests.)
-AMDAHL_API ExactFloat ExactFloatFor(uint64_t max_a, uint64_t max_b, size_t k, uint64_t int_max);
+// Plans a k-deep product of elements bounded by max_a and max_b: float when
+// max_a max_b k <= 2^24; else float in blocks of k whose sums stay within
+// 2^24 while they are at least 256 deep (the blocks' results added as
+// integers, as FFLAS-FFPACK does); else double, whole (<= 2^53) or in blocks
+// at least 64 deep; kNone when even double's blocks would be shallow.
+// Every block's sums must also fit the integer type (int_max): the
+// conversion back does not wrap. (Exported for the tests.)
+AMDAHL_API ExactPlan PlanExact(uint64_t max_a, uint64_t max_b, size_t k, uint64_t int_max);
 
 // Row-major C = alpha op(A) op(B) + beta C (wrapping) through the float
 // GEMM, when the values allow it and the product is large enough to gain;
