@@ -17,6 +17,11 @@
 #include "autotune/report.h"
 #include "autotune/run.h"
 #include "autotune/tuner.h"
+#if defined(AMDAHL_TUNE_MPI)
+#include <mpi.h>
+
+#include "autotune/tune_mpi.h"
+#endif
 
 namespace {
 
@@ -37,6 +42,9 @@ const char kUsage[] =
     "  --json             print a machine-readable summary on stdout\n"
     "  --report [SVG]     also measure speedup against threads, fit Amdahl's law\n"
     "                     and write the plot (default amdahl-speedup.svg)\n"
+    "  --mpi              under mpirun (2 or more ranks): measure the network and\n"
+    "                     the MPI front's SUMMA panel width and grid per size on\n"
+    "                     this rank count; rank 0 stores them in its host's wisdom\n"
     "  --validate         judge the saved wisdom (--out) against an exhaustive\n"
     "                     grid and the defaults on f32 GEMM 256 and 512 and Scale\n"
     "                     f32 1 Mi; exit 1 below 0.95 / 0.97 (writes nothing)\n"
@@ -92,7 +100,7 @@ int main(int argc, char** argv) {
   options.tty = isatty(STDOUT_FILENO) != 0;
   std::string out_path = amdahl::WisdomPath();
   std::string svg_path;
-  bool show = false, json = false, report = false, validate = false;
+  bool show = false, json = false, report = false, validate = false, mpi = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -132,6 +140,8 @@ int main(int argc, char** argv) {
       show = true;
     } else if (arg == "--validate") {
       validate = true;
+    } else if (arg == "--mpi") {
+      mpi = true;
     } else if (arg == "--json") {
       json = true;
       options.tty = false;
@@ -141,6 +151,17 @@ int main(int argc, char** argv) {
     } else {
       Fail("unknown argument '" + arg + "'");
     }
+  }
+
+  if (mpi) {
+#if defined(AMDAHL_TUNE_MPI)
+    MPI_Init(&argc, &argv);
+    const int status = amdahl_tune::TuneMpi(options.budget_s, out_path);
+    MPI_Finalize();
+    return status;
+#else
+    Fail("--mpi: this amdahl-tune was built without MPI (libopenmpi-dev)");
+#endif
   }
 
   if (validate) {

@@ -66,7 +66,7 @@ SearchOptions Tuner::BaseSearch() const {
 Tuner::Tuner(const Options& options)
     : options_(options), start_(std::chrono::steady_clock::now()) {
   wisdom_.host = amdahl::CurrentHostKey();
-  wisdom_.library_version = "0.1.0";
+  wisdom_.library_version = kLibraryVersion;
   wisdom_.date = Utc();
   threads_ = amdahl::NumThreads();
 }

@@ -20,6 +20,9 @@ namespace amdahl_tune {
 
 enum class Effort { kEstimate, kMeasure, kPatient };
 
+// The library version the tuner records in wisdom.
+constexpr const char* kLibraryVersion = "0.1.0";
+
 struct Options {
   double budget_s = 60;
   Effort effort = Effort::kMeasure;

@@ -52,6 +52,10 @@ AMDAHL_API void SetGemmOverride(DType dtype, const GemmConfig* config);
 // Returns the previous setting.
 AMDAHL_API bool SetIntegerGemmOnFloat(bool enabled);
 
+// For amdahl-tune --mpi: SUMMA's panel width, whatever the size (0: back to
+// the wisdom and the rule).
+AMDAHL_API void SetMpiPanelWidthOverride(size_t width);
+
 // The parser under LoadWisdom, on text (the fuzzer's entry point).
 AMDAHL_API bool ParseWisdom(const std::string& text, const HostKey& host,
                             HostWisdom* out, std::string* why);

@@ -140,6 +140,50 @@ TEST_F(WisdomFile, SaveKeepsTheHostsOtherKernels) {
   EXPECT_EQ(384u, got.gemm[0].config.kc);
 }
 
+TEST_F(WisdomFile, MpiEntriesRoundTripAndAreKeptByOtherSaves) {
+  HostWisdom first = Sample("cpu A");
+  first.mpi.latency_us = 0.5;
+  first.mpi.bandwidth_gbps = 9.5;
+  first.mpi.panels.push_back({2, 10, 256, 1, 120.5});
+  first.mpi.panels.push_back({4, 11, 512, 2, 240.25});
+  SaveWisdom(path_, first);
+  HostWisdom got;
+  std::string why;
+  ASSERT_TRUE(Load(first.host, &got, &why)) << why;
+  EXPECT_EQ(0.5, got.mpi.latency_us);
+  EXPECT_EQ(9.5, got.mpi.bandwidth_gbps);
+  ASSERT_EQ(2u, got.mpi.panels.size());
+  EXPECT_EQ(512, got.mpi.panels[1].width);
+  EXPECT_EQ(2, got.mpi.panels[1].nprow);
+  // A tune without MPI keeps the MPI entries; an MPI tune of one size on
+  // 2 ranks replaces that one only.
+  SaveWisdom(path_, Sample("cpu A"));
+  HostWisdom second = Sample("cpu A");
+  second.mpi.latency_us = 0.75;
+  second.mpi.bandwidth_gbps = 8;
+  second.mpi.panels.push_back({2, 10, 1024, 1, 130});
+  SaveWisdom(path_, second);
+  ASSERT_TRUE(Load(first.host, &got, &why)) << why;
+  EXPECT_EQ(0.75, got.mpi.latency_us);
+  ASSERT_EQ(2u, got.mpi.panels.size());
+  for (const MpiPanelWisdom& p : got.mpi.panels) {
+    EXPECT_EQ(p.ranks == 2 ? 1024 : 512, p.width);
+  }
+  // Nonsense is corrupt: a grid that does not divide the ranks, a zero width.
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"\"nprow\": 2", "\"nprow\": 3"},
+                                 {"\"width\": 512", "\"width\": 0"}}) {
+    std::string text = ReadText();
+    const size_t at = text.find(from);
+    ASSERT_NE(std::string::npos, at) << from;
+    text.replace(at, from.size(), to);
+    WriteText(text);
+    EXPECT_FALSE(Load(first.host, &got, &why));
+    EXPECT_EQ(0u, why.find("corrupt")) << why;
+    SaveWisdom(path_, second);  // the corrupt file is kept aside; a good one again
+    SaveWisdom(path_, first);
+  }
+}
+
 TEST_F(WisdomFile, MissesSayWhy) {
   HostWisdom got;
   std::string why;

@@ -81,6 +81,13 @@ inline size_t ChunkSize(size_t n, const LoopConfig& c) {
   return share > c.grain ? share : c.grain;
 }
 
+// The MPI front's SUMMA on `ranks` ranks for an m x n x k product, from the
+// wisdom of amdahl-tune --mpi (the nearest size bucket measured on that rank
+// count): the panel width and the grid rows. 0: nothing measured (the
+// front's own rule then).
+AMDAHL_API size_t MpiPanelWidth(size_t m, size_t n, size_t k, int ranks);
+AMDAHL_API int MpiGridRows(size_t m, size_t n, size_t k, int ranks);
+
 // Leaf size of the reductions' fixed chunk tree, in elements. A constant, not
 // configuration: it decides the bits of a float sum.
 constexpr size_t kReduceLeaf = 4096;

@@ -52,6 +52,11 @@ class AMDAHL_API Grid {
 // array is column-major with leading dimension LLD_.
 enum Desc { kDtype = 0, kCtxt, kM, kN, kMb, kNb, kRsrc, kCsrc, kLld, kDescLen };
 
+// The grid rows for an m x n x k product on `ranks` ranks: the fastest
+// shape amdahl-tune --mpi measured near that size, else the most nearly
+// square nprow x npcol with nprow <= npcol.
+AMDAHL_API int GridRows(int ranks, int m, int n, int k);
+
 // ScaLAPACK's NUMROC: how many of n rows (or columns), in blocks of nb dealt
 // round-robin from process isrc over nprocs, land on process iproc.
 AMDAHL_API int Numroc(int n, int nb, int iproc, int isrc, int nprocs);

@@ -66,6 +66,23 @@ struct GemmWisdom {
 // GemmConfigProblem; else `defaults`.
 AMDAHL_API GemmConfig ApplyGemmWisdom(const GemmConfig& defaults, const GemmWisdom& e);
 
+// The MPI front's SUMMA on `ranks` ranks for products of size bucket
+// GemmBucket(m, n, k): the panel width and grid rows that were fastest.
+struct MpiPanelWisdom {
+  int ranks = 0;
+  int bucket = 0;
+  int width = 0;   // panel width (columns of op(A) per local GEMM)
+  int nprow = 0;   // grid rows (columns: ranks / nprow)
+  double gflops = 0;
+};
+
+// Measured by amdahl-tune --mpi under mpirun; empty otherwise.
+struct MpiWisdom {
+  double latency_us = 0;      // half an 8-byte ping-pong, first rank <-> last
+  double bandwidth_gbps = 0;  // 64 MiB ping-pong, first rank <-> last
+  std::vector<MpiPanelWisdom> panels;
+};
+
 // Everything measured on one host.
 struct HostWisdom {
   HostKey host;
@@ -77,6 +94,7 @@ struct HostWisdom {
   double forkjoin_ns = 0;            // empty fork-join over all threads
   std::vector<LoopWisdom> loops;
   std::vector<GemmWisdom> gemm;
+  MpiWisdom mpi;
 };
 
 // Size buckets: floor(log2(n)), and floor(log2((m n k)^(1/3))).

@@ -23,6 +23,10 @@ nlohmann::json GemmToJson(const GemmWisdom& e);
 GemmWisdom GemmFromJson(const nlohmann::json& j);
 bool SameGemmKey(const GemmWisdom& a, const GemmWisdom& b);  // dtype, bucket
 
+nlohmann::json MpiToJson(const MpiWisdom& e);
+MpiWisdom MpiFromJson(const nlohmann::json& j);
+bool SameMpiKey(const MpiPanelWisdom& a, const MpiPanelWisdom& b);  // ranks, bucket
+
 }  // namespace records
 }  // namespace amdahl
 

@@ -87,7 +87,8 @@ json HostToJson(const HostWisdom& w) {
                 {"memory_gbps", w.memory_gbps},
                 {"forkjoin_ns", w.forkjoin_ns}}},
               {"loops", loops},
-              {"gemm", gemm}};
+              {"gemm", gemm},
+              {"mpi", records::MpiToJson(w.mpi)}};
 }
 
 HostWisdom HostFromJson(const json& j) {
@@ -102,6 +103,8 @@ HostWisdom HostFromJson(const json& j) {
   w.forkjoin_ns = Rate(c, "forkjoin_ns");
   for (const json& l : Array(j, "loops")) w.loops.push_back(records::LoopFromJson(l));
   for (const json& g : Array(j, "gemm")) w.gemm.push_back(records::GemmFromJson(g));
+  // Written from schema 1's MPI front on; older files have none.
+  if (j.contains("mpi")) w.mpi = records::MpiFromJson(j["mpi"]);
   return w;
 }
 
@@ -127,6 +130,12 @@ std::string MergedText(const json* file, const HostWisdom& wisdom) {
         const HostWisdom old = HostFromJson(entry);
         KeepUnmeasured(old.loops, &merged.loops, records::SameLoopKey);
         KeepUnmeasured(old.gemm, &merged.gemm, records::SameGemmKey);
+        // The network ceilings are the latest measurement's, if any.
+        if (merged.mpi.latency_us == 0) {
+          merged.mpi.latency_us = old.mpi.latency_us;
+          merged.mpi.bandwidth_gbps = old.mpi.bandwidth_gbps;
+        }
+        KeepUnmeasured(old.mpi.panels, &merged.mpi.panels, records::SameMpiKey);
       } catch (const std::exception&) {
       }
     }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "amdahl/config.h"
 #include "amdahl/error.h"
 #include "amdahl/gemm.h"
 #include "amdahl/mpi.h"
@@ -22,7 +23,8 @@ namespace amdahl {
 namespace mpi {
 namespace {
 
-// Panels of k are gathered up to a width between these: deep enough for the
+// Without wisdom (amdahl-tune --mpi stores the fastest width per size),
+// panels of k are gathered up to a width between these: deep enough for the
 // local GEMM (a block of 32, as ScaLAPACK's, leaves the FMA units waiting on
 // C), and at least 4 panels where k allows, so that the next panel travels
 // while one is multiplied (one 1024-wide panel at n = 1024 on 2 ranks left
@@ -164,7 +166,10 @@ void GemmT(const Grid& g, Trans trans_a, Trans trans_b, int m, int n, int k, T a
     segments.push_back({w, a_cols.Owner(k0), a_cols.Local(k0), b_rows.Owner(k0), b_rows.Local(k0)});
     k0 += w;
   }
-  const int panel_width = std::clamp(k / 4, kMinPanelWidth, kMaxPanelWidth);
+  const size_t tuned = MpiPanelWidth(static_cast<size_t>(m), static_cast<size_t>(n),
+                                     static_cast<size_t>(k), g.nprow() * g.npcol());
+  const int panel_width = tuned > 0 ? static_cast<int>(std::min<size_t>(tuned, 1 << 16))
+                                    : std::clamp(k / 4, kMinPanelWidth, kMaxPanelWidth);
   std::vector<std::pair<size_t, size_t>> panels;  // [first, last) segment
   int widest = 0;
   for (size_t s = 0; s < segments.size();) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "amdahl/config.h"
 #include "amdahl/error.h"
 #include "amdahl/mpi.h"
 #include "lib/mpi/common.h"
@@ -61,6 +62,20 @@ Grid::~Grid() {
   if (finalized) return;
   if (row_comm_ != MPI_COMM_NULL) MPI_Comm_free(&row_comm_);
   if (col_comm_ != MPI_COMM_NULL) MPI_Comm_free(&col_comm_);
+}
+
+int GridRows(int ranks, int m, int n, int k) {
+  if (ranks < 1) throw Error("amdahl::mpi::GridRows: ranks = " + std::to_string(ranks) + " < 1");
+  if (const int tuned = MpiGridRows(static_cast<size_t>(std::max(m, 0)),
+                                    static_cast<size_t>(std::max(n, 0)),
+                                    static_cast<size_t>(std::max(k, 0)), ranks)) {
+    return tuned;
+  }
+  int rows = 1;
+  for (int r = 1; r * r <= ranks; ++r) {
+    if (ranks % r == 0) rows = r;
+  }
+  return rows;
 }
 
 int Numroc(int n, int nb, int iproc, int isrc, int nprocs) {
