@@ -4,6 +4,8 @@
 // bit for bit equal to one process's for every split of the vector; a bad
 // descriptor on one rank fails on all; ranks keep to their own cores.
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <unistd.h>
 #include <mpi.h>
 
 #include <algorithm>
@@ -271,6 +273,24 @@ TEST(MpiRanks, EachRankKeepsToItsCores) {
     std::string list;
     for (int c : cores) list += " " + std::to_string(c);
     std::printf("usable cores per rank:%s\n", list.c_str());
+  }
+  // Where the ranks fit the host's CPUs, mpirun binds them apart: no two
+  // ranks' pools share a CPU.
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  ASSERT_EQ(0, sched_getaffinity(0, sizeof(set), &set));
+  uint64_t mask = 0;
+  for (int c = 0; c < 64; ++c) {
+    if (CPU_ISSET(c, &set)) mask |= uint64_t{1} << c;
+  }
+  std::vector<uint64_t> masks(static_cast<size_t>(Size()));
+  MPI_Allgather(&mask, 1, MPI_UINT64_T, masks.data(), 1, MPI_UINT64_T, MPI_COMM_WORLD);
+  if (static_cast<long>(Size()) <= sysconf(_SC_NPROCESSORS_ONLN) && !std::getenv("AMDAHL_TEST_HOSTS")) {
+    for (size_t i = 0; i < masks.size(); ++i) {
+      for (size_t j = i + 1; j < masks.size(); ++j) {
+        EXPECT_EQ(0u, masks[i] & masks[j]) << "ranks " << i << " and " << j << " share CPUs";
+      }
+    }
   }
 }
 
