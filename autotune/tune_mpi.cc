@@ -17,6 +17,7 @@
 #include "amdahl/mpi.h"
 #include "autotune/tuner.h"
 #include "lib/hooks.h"
+#include "lib/mpi/common.h"
 
 namespace amdahl_tune {
 namespace {
@@ -64,20 +65,10 @@ double SummaGflops(int n, int nprow) {
   std::mt19937 rng(static_cast<uint32_t>(rank + 1));
   for (auto& x : a) x = std::uniform_real_distribution<double>(-1, 1)(rng);
   for (auto& x : b) x = std::uniform_real_distribution<double>(-1, 1)(rng);
-  auto run = [&] {
+  const double best = amdahl::mpi::TimeCollective(MPI_COMM_WORLD, [&] {
     amdahl::mpi::Gemm(grid, amdahl::Trans::kNo, amdahl::Trans::kNo, n, n, n, 1.0, a.data(), 1,
                       1, desc, b.data(), 1, 1, desc, 0.0, c.data(), 1, 1, desc);
-  };
-  run();
-  double best = 1e30;
-  for (int r = 0; r < 2; ++r) {
-    MPI_Barrier(MPI_COMM_WORLD);
-    const double t0 = MPI_Wtime();
-    run();
-    double t = MPI_Wtime() - t0;
-    MPI_Allreduce(MPI_IN_PLACE, &t, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-    best = std::min(best, t);
-  }
+  }, 2);
   return 2.0 * n * static_cast<double>(n) * n / best * 1e-9;
 }
 

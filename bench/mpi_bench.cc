@@ -20,6 +20,7 @@
 
 #include "amdahl/amdahl.h"
 #include "amdahl/mpi.h"
+#include "lib/mpi/common.h"
 
 #if defined(AMDAHL_HAVE_SCALAPACK)
 extern "C" {
@@ -54,39 +55,13 @@ struct Result {
   double gflops;
 };
 
-// Seconds of one collective call: the minimum over `reps` after a warm-up,
-// each timed between barriers (the slowest rank decides).
-template <class F>
-double Time(const F& f, int reps) {
-  f();
-  double best = 1e30;
-  for (int r = 0; r < reps; ++r) {
-    MPI_Barrier(MPI_COMM_WORLD);
-    const double t0 = MPI_Wtime();
-    f();
-    double t = MPI_Wtime() - t0;
-    MPI_Allreduce(MPI_IN_PLACE, &t, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-    best = std::min(best, t);
-  }
-  return best;
-}
-
-// The most nearly square nprow x npcol = size, nprow <= npcol.
-void GridShape(int size, int* nprow, int* npcol) {
-  *nprow = 1;
-  for (int r = 1; r * r <= size; ++r) {
-    if (size % r == 0) *nprow = r;
-  }
-  *npcol = size / *nprow;
-}
-
 template <typename T>
 void RunCase(int n, int nb, int reps, const char* dtype, std::vector<Result>* results) {
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  int nprow, npcol;
-  GridShape(size, &nprow, &npcol);
+  // The grid amdahl would pick (its wisdom, else the squarest), for both.
+  const int nprow = am::GridRows(size, n, n, n), npcol = size / nprow;
   am::Grid grid(MPI_COMM_WORLD, nprow, npcol);
   const int lr = am::Numroc(n, nb, grid.myrow(), 0, nprow);
   const int lc = am::Numroc(n, nb, grid.mycol(), 0, npcol);
@@ -100,7 +75,7 @@ void RunCase(int n, int nb, int reps, const char* dtype, std::vector<Result>* re
   const double flops = 2.0 * n * static_cast<double>(n) * n;
   const std::string suffix = std::string(dtype) + "/" + std::to_string(n) + "/ranks:" +
                              std::to_string(size);
-  const double t = Time([&] {
+  const double t = am::TimeCollective(MPI_COMM_WORLD, [&] {
     am::Gemm(grid, amdahl::Trans::kNo, amdahl::Trans::kNo, n, n, n, T(1), a.data(), 1, 1, desc,
              b.data(), 1, 1, desc, T(0), c.data(), 1, 1, desc);
   }, reps);
@@ -113,7 +88,7 @@ void RunCase(int n, int nb, int reps, const char* dtype, std::vector<Result>* re
     desc[1] = context;
     const int one = 1;
     const T alpha = 1, beta = 0;
-    const double ts = Time([&] {
+    const double ts = am::TimeCollective(MPI_COMM_WORLD, [&] {
       if constexpr (sizeof(T) == 8) {
         pdgemm_("N", "N", &n, &n, &n, &alpha, a.data(), &one, &one, desc, b.data(), &one, &one,
                 desc, &beta, c.data(), &one, &one, desc);
@@ -131,7 +106,7 @@ void RunCase(int n, int nb, int reps, const char* dtype, std::vector<Result>* re
     for (auto& x : ga) x = std::uniform_real_distribution<T>(-1, 1)(rng);
     for (auto& x : gb) x = std::uniform_real_distribution<T>(-1, 1)(rng);
     const size_t un = static_cast<size_t>(n);
-    const double tl = Time([&] {
+    const double tl = am::TimeCollective(MPI_COMM_WORLD, [&] {
       amdahl::Gemm(amdahl::Trans::kNo, amdahl::Trans::kNo, un, un, un, T(1), ga.data(), un,
                    gb.data(), un, T(0), gc.data(), un);
     }, reps);

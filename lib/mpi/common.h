@@ -40,6 +40,24 @@ struct Cyclic {
   int Local(int g) const { return (g / (nb * nprocs)) * nb + g % nb; }
 };
 
+// Seconds of one collective call f on comm: the minimum over `reps` after a
+// warm-up, each timed between barriers, the slowest rank deciding (the
+// tuner's and the benchmark's clock).
+template <class F>
+double TimeCollective(MPI_Comm comm, const F& f, int reps) {
+  f();
+  double best = 1e30;
+  for (int r = 0; r < reps; ++r) {
+    MPI_Barrier(comm);
+    const double t0 = MPI_Wtime();
+    f();
+    double t = MPI_Wtime() - t0;
+    MPI_Allreduce(MPI_IN_PLACE, &t, 1, MPI_DOUBLE, MPI_MAX, comm);
+    best = t < best ? t : best;
+  }
+  return best;
+}
+
 }  // namespace mpi
 }  // namespace amdahl
 

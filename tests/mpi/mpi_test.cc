@@ -43,16 +43,7 @@ int Size() {
 // A global matrix (column-major, rows x cols), the same on every rank.
 template <typename T>
 std::vector<T> Global(int rows, int cols, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::vector<T> g(static_cast<size_t>(rows) * static_cast<size_t>(cols));
-  for (auto& x : g) {
-    if constexpr (std::is_floating_point_v<T>) {
-      x = std::uniform_real_distribution<T>(-1, 1)(rng);
-    } else {
-      x = static_cast<T>(std::uniform_int_distribution<int>(-1000, 1000)(rng));
-    }
-  }
-  return g;
+  return amdahl_test::RandomVector<T>(static_cast<size_t>(rows) * static_cast<size_t>(cols), seed);
 }
 
 struct Dist {
