@@ -5,7 +5,8 @@
 // gemm/<dtype>/<n>, the single-process Gemm at amdahl's own thread choice).
 //
 //   mpirun -np 2 build/bench/amdahl-mpi-bench [--sizes 1024,2048,4096]
-//       [--dtypes f64,f32] [--nb 128] [--out FILE.json]
+//       [--dtypes f64,f32] [--nb 128] [--reps 3] [--peers scalapack|none]
+//       [--out FILE.json]
 #include <mpi.h>
 
 #include <algorithm>
@@ -56,7 +57,9 @@ struct Result {
 };
 
 template <typename T>
-void RunCase(int n, int nb, int reps, const char* dtype, std::vector<Result>* results) {
+void RunCase(int n, int nb, int reps, bool peers, const char* dtype,
+             std::vector<Result>* results) {
+  static_cast<void>(peers);  // read only where ScaLAPACK is built in
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
@@ -81,7 +84,7 @@ void RunCase(int n, int nb, int reps, const char* dtype, std::vector<Result>* re
   }, reps);
   results->push_back({"mpi/gemm/" + suffix, t, flops / t * 1e-9});
 #if defined(AMDAHL_HAVE_SCALAPACK)
-  {
+  if (peers) {
     int context;
     Cblacs_get(0, 0, &context);
     Cblacs_gridinit(&context, "Row", nprow, npcol);
@@ -121,6 +124,7 @@ int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
   std::string sizes = "1024,2048,4096", dtypes = "f64", out;
   int nb = 128, reps = 3;
+  bool peers = true;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--sizes") sizes = argv[i + 1];
@@ -128,6 +132,7 @@ int main(int argc, char** argv) {
     else if (flag == "--nb") nb = std::atoi(argv[i + 1]);
     else if (flag == "--reps") reps = std::atoi(argv[i + 1]);
     else if (flag == "--out") out = argv[i + 1];
+    else if (flag == "--peers") peers = std::strcmp(argv[i + 1], "none") != 0;
   }
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -136,8 +141,8 @@ int main(int argc, char** argv) {
   for (const std::string& dt : Split(dtypes)) {
     for (const std::string& s : Split(sizes)) {
       const int n = std::atoi(s.c_str());
-      if (dt == "f64") RunCase<double>(n, nb, reps, "f64", &results);
-      else if (dt == "f32") RunCase<float>(n, nb, reps, "f32", &results);
+      if (dt == "f64") RunCase<double>(n, nb, reps, peers, "f64", &results);
+      else if (dt == "f32") RunCase<float>(n, nb, reps, peers, "f32", &results);
     }
   }
   if (rank == 0) {

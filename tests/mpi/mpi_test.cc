@@ -140,6 +140,9 @@ TYPED_TEST(MpiGemmTest, EqualsTheLocalGemmOnEveryGrid) {
     // Larger than one panel of k, and degenerate sizes.
     CheckGemm<T>(grid, false, false, 40, 40, 600, {16, 32, 0, 0, 0}, {32, 16, 0, 0, 0},
                  {16, 16, 0, 0, 0}, T(1), T(1), g + " k = 600");
+    // k / 4 past the local GEMM's k-block: panels rounded up to whole blocks.
+    CheckGemm<T>(grid, false, false, 19, 23, 2300, {8, 48, 0, 0, 0}, {48, 8, 0, 0, 0},
+                 {8, 8, 0, 0, 0}, T(1), T(1), g + " k = 2300");
     CheckGemm<T>(grid, false, false, 1, 1, 1, {1, 1, 0, 0, 0}, {1, 1, 0, 0, 0}, {1, 1, 0, 0, 0},
                  T(3), T(0), g + " 1x1x1");
     CheckGemm<T>(grid, false, false, 9, 7, 0, {2, 2, 0, 0, 0}, {2, 2, 0, 0, 0}, {2, 2, 0, 0, 0},
