@@ -183,6 +183,15 @@ def report(context, rates, peak, guard_lines):
     lines.append("\namdahl's own thread choice below one of its fixed-thread runs (> 3 %): "
                  + ("none in this run." if not defects else ""))
     lines.extend(defects)
+    # The notebook's int64 1000^3 against the float64 detour's multiply
+    # (OpenBLAS dgemm, same size): same flops, so the time ratio is the
+    # inverse rate ratio. Issue 14's goal: at most 0.5.
+    i64 = own(rates.get(("amdahl", "gemm", "i64", 1000), {}))
+    dgemm = best(rates.get(("openblas", "gemm", "f64", 1000), {}))[0]
+    if i64 and dgemm:
+        lines.append(f"\nint64 GEMM 1000^3 (exact) takes {dgemm / i64:.2f}x the time of OpenBLAS "
+                     f"dgemm 1000 ({fmt(2000 / i64, 2)} ms against "
+                     f"{fmt(2000 / dgemm, 2)} ms).")
     fork = rates.get(("amdahl", "pool", "forkjoin", 0), {})
     omp = rates.get(("omp", "pool", "forkjoin", 0), {})
     if fork:
