@@ -29,9 +29,10 @@ nlohmann::json CurveJson(const Curve& c) {
 std::string FormatTable(const std::vector<Row>& rows) {
   std::ostringstream out;
   out << "(kc/nc: the GEMM blocks searched; mc and the loops' grain are the analytical"
-         " defaults)\n";
+         " defaults; \"(defaults)\": the best found did not beat the defaults beyond the"
+         " noise, timed against them, so the defaults stay)\n";
   char line[256];
-  std::snprintf(line, sizeof(line), "%-6s %-5s %10s %7s %-16s %12s %8s %8s %10s\n", "kernel",
+  std::snprintf(line, sizeof(line), "%-6s %-5s %10s %7s %-20s %12s %8s %8s %10s\n", "kernel",
                 "dtype", "size", "threads", "kc/nc", "rate", "% peak", "speedup", "cutoff");
   out << line;
   for (const Row& r : rows) {
@@ -39,7 +40,7 @@ std::string FormatTable(const std::vector<Row>& rows) {
     const std::string cutoff = r.kernel == "gemm" ? "-" : std::to_string(r.serial_cutoff);
     const std::string peak =
         r.peak_fraction > 0 ? Fixed(100 * r.peak_fraction, 0) + "%" : std::string("-");
-    std::snprintf(line, sizeof(line), "%-6s %-5s %10zu %7zu %-16s %12s %8s %7.2fx %10s\n",
+    std::snprintf(line, sizeof(line), "%-6s %-5s %10zu %7zu %-20s %12s %8s %7.2fx %10s\n",
                   r.kernel.c_str(), r.dtype.c_str(), r.size, r.threads, r.blocks.c_str(),
                   rate.c_str(), peak.c_str(), r.speedup, cutoff.c_str());
     out << line;

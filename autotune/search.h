@@ -1,6 +1,6 @@
-// The tuner's search: round-robin timing over candidates, and bisection for
-// the serial cutoff. Independent of what is measured (tests feed it
-// synthetic cost functions).
+// The tuner's search: round-robin timing over candidates, the serial cutoff
+// fitted over several sizes, and a tuned choice timed against the defaults.
+// Independent of what is measured (tests feed it synthetic cost functions).
 #ifndef AMDAHL_AUTOTUNE_SEARCH_H_
 #define AMDAHL_AUTOTUNE_SEARCH_H_
 
@@ -31,12 +31,31 @@ struct SearchResult {
 SearchResult RoundRobinSearch(size_t count, const std::function<double(size_t)>& measure,
                               const SearchOptions& options);
 
-// Returns the smallest n in [lo, hi] for which parallel_wins(n) is true,
-// assuming it is false below some size and true above (bisection on log
-// scale, to a factor of `tolerance`). Returns hi + 1 if it never wins, lo if
-// it always does.
-size_t BisectCutoff(size_t lo, size_t hi, const std::function<bool(size_t)>& parallel_wins,
-                    double tolerance = 1.1);
+// The serial cutoff from ratio[i] = serial time / parallel time measured at
+// sizes[i] (ascending): where the ratio reaches 1 + margin, by a least-squares
+// line of log(ratio) over log(size) through the (up to) four points around
+// the last crossing from a loss to wins. Every measured size at or past the
+// result won: a noisy loss below a run of wins cannot pull the cutoff down
+// (the crossing taken is the last), nor a lone win below a loss. Returns
+// sizes.front() when every size won, sizes.back() + 1 when the largest lost.
+size_t FitCutoff(const std::vector<size_t>& sizes, const std::vector<double>& ratio,
+                 double margin = 0.03);
+
+// The tuned choice timed against the baseline (the defaults), interleaved.
+struct Comparison {
+  double tuned = 0, baseline = 0;  // median seconds per call
+  double noise = 0;                // the baseline's own spread, relative to its median
+  bool tuned_wins = false;
+};
+
+// Times tuned() and baseline() alternately, `rounds` times each (who goes
+// first flips every round, so that drift hits both), and says the tuned
+// choice wins only when its median beats the baseline's by more than
+// max(min_margin, noise); noise is the baseline's spread between its
+// second-fastest and second-slowest timing (fastest to slowest under 4).
+Comparison CompareWithBaseline(const std::function<double()>& tuned,
+                               const std::function<double()>& baseline, size_t rounds = 5,
+                               double min_margin = 0.02);
 
 }  // namespace amdahl_tune
 

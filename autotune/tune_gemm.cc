@@ -80,7 +80,25 @@ void Tuner::TuneGemm() {
         ConfigOverride o(Kernel::kGemm, dtype, cands[i]);
         return TimePerCall([&] { g->Run(); }, 1, std::min(2e-3, budget_per_timing));
       }, so);
-      const amdahl::GemmConfig& best = cands[r.best];
+      // The winner is kept only where it beats the defaults, timed against
+      // them interleaved, beyond the noise; else the defaults stay in charge
+      // (no entry) and the row says so.
+      const amdahl::GemmConfig defaults = amdahl::DefaultGemmConfig(dtype, n, n, n);
+      const amdahl::GemmConfig& winner = cands[r.best];
+      double seconds = r.seconds[r.best];
+      bool kept = true;
+      if (winner.mc != defaults.mc || winner.kc != defaults.kc || winner.nc != defaults.nc ||
+          winner.threads != defaults.threads) {
+        auto time = [&](const amdahl::GemmConfig& cfg) {
+          ConfigOverride o(Kernel::kGemm, dtype, cfg);
+          return TimePerCall([&] { g->Run(); }, 1, std::min(2e-3, budget_per_timing));
+        };
+        const Comparison cmp = CompareWithBaseline([&] { return time(winner); },
+                                                   [&] { return time(defaults); }, 4);
+        kept = cmp.tuned_wins;
+        seconds = kept ? cmp.tuned : cmp.baseline;
+      }
+      const amdahl::GemmConfig& best = kept ? winner : defaults;
       const double flops = 2.0 * static_cast<double>(n) * n * n;
       double one_thread = 0;
       for (size_t i = 0; i < cands.size(); ++i) {
@@ -93,19 +111,20 @@ void Tuner::TuneGemm() {
       e.dtype = dtype;
       e.bucket = amdahl::GemmBucket(n, n, n);
       e.config = best;
-      e.gflops = flops / r.seconds[r.best] * 1e-9;
-      wisdom_.gemm.push_back(e);
+      e.gflops = flops / seconds * 1e-9;
+      if (kept) wisdom_.gemm.push_back(e);
       Row row;
       row.kernel = "gemm";
       row.dtype = amdahl::DTypeName(dtype);
       row.size = n;
       row.threads = best.threads;
       // kc and nc are searched; mc is the model's.
-      row.blocks = std::to_string(best.kc) + "/" + std::to_string(best.nc);
+      row.blocks = std::to_string(best.kc) + "/" + std::to_string(best.nc) +
+                   (kept ? "" : " (defaults)");
       row.rate = e.gflops;
       row.unit = "GFLOPS";
       row.peak_fraction = e.gflops / (PeakPerCore(wisdom_, dtype) * static_cast<double>(best.threads));
-      row.speedup = one_thread > 0 ? one_thread / r.seconds[r.best] : 1;
+      row.speedup = one_thread > 0 ? one_thread / seconds : 1;
       rows_.push_back(row);
       if (options_.tty && !Quiet()) std::printf("\n");
     }

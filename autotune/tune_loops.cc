@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -47,86 +48,130 @@ void Tuner::TuneLoops() {
     // The case whose call the library configures as n elements.
     auto make = [&](size_t n) { return kind.make(dtype, kind.size_of_elements(n)); };
 
-    // Serial cutoff: the smallest size at which all threads beat one.
+    // Serial cutoff: where all threads start to beat one, fitted over every
+    // power of two from 1 Ki to 1 Mi elements (a fork-join costs microseconds;
+    // past 1 Mi it is noise), each size timed serial and parallel alternately.
     size_t cutoff = defaults.serial_cutoff;
     if (threads_ > 1) {
-      cutoff = BisectCutoff(size_t{1} << 10, size_t{1} << 22, [&](size_t n) {
+      std::vector<size_t> sizes;
+      std::vector<double> ratio;
+      for (int b = 10; b <= 20; ++b) {
+        const size_t n = size_t{1} << b;
         auto c = make(n);
         amdahl::LoopConfig par = defaults, ser = defaults;
         par.serial_cutoff = 0;
         par.threads = threads_;
         ser.threads = 1;
-        double tp, ts;
-        {
-          ConfigOverride o(kernel, dtype, par);
-          tp = TimePerCall([&] { c->Run(); });
-        }
-        {
-          ConfigOverride o(kernel, dtype, ser);
-          ts = TimePerCall([&] { c->Run(); });
-        }
-        return tp < 0.97 * ts;
-      });
+        const Comparison cmp = CompareWithBaseline(
+            [&] {
+              ConfigOverride o(kernel, dtype, par);
+              return TimePerCall([&] { c->Run(); }, 1);
+            },
+            [&] {
+              ConfigOverride o(kernel, dtype, ser);
+              return TimePerCall([&] { c->Run(); }, 1);
+            },
+            3);
+        sizes.push_back(n);
+        ratio.push_back(cmp.baseline / cmp.tuned);
+      }
+      cutoff = FitCutoff(sizes, ratio);
     }
 
-    // Per size bucket (every other power of two), the best thread count.
+    // Per size bucket (every other power of two), the best thread count,
+    // kept only where it beats the defaults (timed against them, interleaved)
+    // beyond the noise.
+    struct Measured {
+      int bucket;
+      amdahl::LoopConfig config;
+      double gbps;
+      bool kept;  // false: the tuned choice did not beat the defaults (nothing stored)
+    };
+    std::vector<Measured> measured;
     for (int b = lo_bucket; b <= hi_bucket; b += 2) {
       Progress("loops " + name, static_cast<size_t>(b - lo_bucket), static_cast<size_t>(hi_bucket - lo_bucket + 1));
-      const size_t n = size_t{1} << b;
-      size_t best_threads = n < cutoff ? 1 : threads_;
-      double best_rate = 0;
-      if (std::chrono::steady_clock::now() < deadline || b == lo_bucket) {
-        auto c = make(n);
-        std::vector<size_t> candidates;
-        for (size_t t = 1; t <= threads_; ++t) candidates.push_back(t);
-        SearchOptions so = BaseSearch();
-        so.rounds = 2;
-        so.repeats = 2;
-        const SearchResult r = RoundRobinSearch(candidates.size(), [&](size_t i) {
-          amdahl::LoopConfig cfg = defaults;
-          cfg.threads = candidates[i];
-          cfg.serial_cutoff = 0;
-          ConfigOverride o(kernel, dtype, cfg);
-          return TimePerCall([&] { c->Run(); }, 1);
-        }, so);
-        best_threads = candidates[r.best];
-        best_rate = bpe * static_cast<double>(n) / r.seconds[r.best] * 1e-9;
-        Row row;
-        row.kernel = amdahl::KernelName(kernel);
-        row.dtype = amdahl::DTypeName(dtype);
-        row.size = n;
-        row.threads = best_threads;
-        row.blocks = "-";  // grain: the default, not searched
-        row.rate = best_rate;
-        row.unit = "GB/s";
-        // Only out of cache is memory bandwidth the ceiling; in cache there is
-        // no measured one (the fraction stays 0 and prints as "-").
-        const double bytes = bpe * static_cast<double>(n);
-        const double llc = static_cast<double>(amdahl::GetTopology().l3_bytes.value +
-                                               amdahl::GetTopology().l2_bytes.value *
-                                                   amdahl::GetTopology().cores.size());
-        row.peak_fraction = wisdom_.memory_gbps > 0 && bytes > 2 * llc
-                                ? best_rate / wisdom_.memory_gbps
-                                : 0;
-        row.speedup = r.seconds[0] / r.seconds[r.best];
-        row.serial_cutoff = cutoff;
-        if (b == lo_bucket || b == 20 || b == hi_bucket) rows_.push_back(row);
-      }
-      // Past the deadline nothing was measured: the bucket keeps the
+      // Past the deadline nothing is measured: those buckets keep the
       // defaults rather than a guess stored as if it were measured.
-      if (best_rate == 0) continue;
-      // Every other bucket is measured; the one above takes its choice,
-      // marked as interpolated.
-      for (int bb = b; bb <= std::min(b + 1, hi_bucket); ++bb) {
-        amdahl::LoopWisdom e;
-        e.kernel = kernel;
-        e.dtype = dtype;
-        e.bucket = bb;
-        e.config = defaults;
-        e.config.threads = best_threads;
-        e.config.serial_cutoff = cutoff;
-        e.gbps = best_rate;
-        e.interpolated = bb != b;
+      if (std::chrono::steady_clock::now() >= deadline && b != lo_bucket) break;
+      const size_t n = size_t{1} << b;
+      auto c = make(n);
+      std::vector<size_t> candidates;
+      for (size_t t = 1; t <= threads_; ++t) candidates.push_back(t);
+      SearchOptions so = BaseSearch();
+      so.rounds = 2;
+      so.repeats = 2;
+      const SearchResult r = RoundRobinSearch(candidates.size(), [&](size_t i) {
+        amdahl::LoopConfig cfg = defaults;
+        cfg.threads = candidates[i];
+        cfg.serial_cutoff = 0;
+        ConfigOverride o(kernel, dtype, cfg);
+        return TimePerCall([&] { c->Run(); }, 1);
+      }, so);
+      amdahl::LoopConfig tuned = defaults;
+      tuned.threads = candidates[r.best];
+      tuned.serial_cutoff = cutoff;
+      // What each configuration runs at this size: threads, or 1 below its cutoff.
+      auto runs_on = [n](const amdahl::LoopConfig& cfg) {
+        return n < cfg.serial_cutoff ? size_t{1} : cfg.threads;
+      };
+      bool kept = true;
+      double seconds = r.seconds[r.best];
+      if (runs_on(tuned) != runs_on(defaults)) {
+        const Comparison cmp = CompareWithBaseline(
+            [&] {
+              ConfigOverride o(kernel, dtype, tuned);
+              return TimePerCall([&] { c->Run(); }, 1);
+            },
+            [&] {
+              ConfigOverride o(kernel, dtype, defaults);
+              return TimePerCall([&] { c->Run(); }, 1);
+            });
+        kept = cmp.tuned_wins;
+        seconds = kept ? cmp.tuned : cmp.baseline;
+      }
+      const amdahl::LoopConfig& chosen = kept ? tuned : defaults;
+      const double rate = bpe * static_cast<double>(n) / seconds * 1e-9;
+      measured.push_back({b, chosen, rate, kept});
+      Row row;
+      row.kernel = amdahl::KernelName(kernel);
+      row.dtype = amdahl::DTypeName(dtype);
+      row.size = n;
+      row.threads = runs_on(chosen);
+      row.blocks = kept ? "-" : "(defaults)";  // grain: the default, not searched
+      row.rate = rate;
+      row.unit = "GB/s";
+      // Only out of cache is memory bandwidth the ceiling; in cache there is
+      // no measured one (the fraction stays 0 and prints as "-").
+      const double bytes = bpe * static_cast<double>(n);
+      const double llc = static_cast<double>(amdahl::GetTopology().l3_bytes.value +
+                                             amdahl::GetTopology().l2_bytes.value *
+                                                 amdahl::GetTopology().cores.size());
+      row.peak_fraction = wisdom_.memory_gbps > 0 && bytes > 2 * llc
+                              ? rate / wisdom_.memory_gbps
+                              : 0;
+      row.speedup = r.seconds[0] / r.seconds[r.best];
+      row.serial_cutoff = chosen.serial_cutoff;
+      if (b == lo_bucket || b == 20 || b == hi_bucket) rows_.push_back(row);
+    }
+    // Measured buckets store the choices that won; a bucket between two
+    // measured ones takes theirs, marked interpolated, only when both won and
+    // agree (else, and above the last measured one, the defaults stay in
+    // charge).
+    for (size_t i = 0; i < measured.size(); ++i) {
+      if (!measured[i].kept) continue;
+      amdahl::LoopWisdom e;
+      e.kernel = kernel;
+      e.dtype = dtype;
+      e.bucket = measured[i].bucket;
+      e.config = measured[i].config;
+      e.gbps = measured[i].gbps;
+      wisdom_.loops.push_back(e);
+      if (i + 1 < measured.size() && measured[i + 1].kept &&
+          measured[i + 1].config.threads == e.config.threads &&
+          measured[i + 1].config.serial_cutoff == e.config.serial_cutoff) {
+        e.bucket = measured[i].bucket + 1;
+        e.gbps = std::sqrt(measured[i].gbps * measured[i + 1].gbps);
+        e.interpolated = true;
         wisdom_.loops.push_back(e);
       }
     }

@@ -44,7 +44,8 @@ rows = re.findall(r"^  (\S+) +saved \((\w+)\) / exhaustive-best ([\d.]+), saved 
 assert [r[0] for r in rows] == ["gemm/f32/256", "gemm/f32/512", "scale/f32/1048576"], rows
 failing = False
 for name, source, best, defaults, verdict in rows:
-    assert source in ("wisdom", "interpolated"), (name, source)
+    # "defaults": the tuner kept them (its best did not beat them), nothing stored.
+    assert source in ("wisdom", "interpolated", "defaults"), (name, source)
     best, defaults = float(best), float(defaults)
     assert 0.05 < best < 20 and 0.05 < defaults < 20, (name, best, defaults)
     bad = best < 0.95 or defaults < 0.97

@@ -36,18 +36,87 @@ TEST(Search, TrimmedMeanWhenNotPinned) {
   EXPECT_DOUBLE_EQ(0.5, r.seconds[1]);
 }
 
-TEST(Search, BisectionFindsTheCrossover) {
-  const size_t truth = 37000;
+// Serial time a + b n against parallel time f + b n / 2 (a fork costs f):
+// they cross at n = 2 (f - a) / b.
+std::vector<double> Ratios(const std::vector<size_t>& sizes, double noise_seed) {
+  std::mt19937 rng(static_cast<uint32_t>(noise_seed));
+  std::uniform_real_distribution<double> noise(-0.01, 0.01);
+  std::vector<double> r;
+  for (size_t n : sizes) {
+    const double serial = 50e-9 + 1e-9 * static_cast<double>(n);
+    const double parallel = 20e-6 + 0.5e-9 * static_cast<double>(n);
+    r.push_back(serial / parallel * (1 + noise(rng)));
+  }
+  return r;
+}
+
+std::vector<size_t> PowersOfTwo(int lo, int hi) {
+  std::vector<size_t> sizes;
+  for (int b = lo; b <= hi; ++b) sizes.push_back(size_t{1} << b);
+  return sizes;
+}
+
+TEST(Search, FitCutoffFindsTheCrossoverBetweenMeasuredSizes) {
+  const std::vector<size_t> sizes = PowersOfTwo(10, 20);
+  // Parallel beats serial by 3 % from n = (20e-6 * 1.03 - 50e-9) / (1e-9 - 1.03 * 0.5e-9).
+  const double truth = (20e-6 * 1.03 - 50e-9) / (1e-9 - 1.03 * 0.5e-9);
+  for (int seed = 1; seed <= 5; ++seed) {
+    const size_t got = FitCutoff(sizes, Ratios(sizes, seed));
+    EXPECT_GT(static_cast<double>(got), truth / 1.3) << seed;
+    EXPECT_LT(static_cast<double>(got), truth * 1.3) << seed;
+    // Between the last losing and the first winning size measured.
+    EXPECT_GT(got, 32768u);
+    EXPECT_LE(got, 65536u);
+  }
+}
+
+TEST(Search, FitCutoffIgnoresALoneWinBelowALossAndALossBelowWins) {
+  const std::vector<size_t> sizes = PowersOfTwo(10, 20);
+  std::vector<double> r = Ratios(sizes, 1);
+  r[2] = 1.5;  // 4096: a lucky parallel run below the crossover
+  EXPECT_GT(FitCutoff(sizes, r), 32768u);
+  r = Ratios(sizes, 1);
+  r[8] = 0.9;  // 256 Ki: an unlucky parallel run above it
+  const size_t got = FitCutoff(sizes, r);
+  EXPECT_GT(got, 262144u);  // every size from the cutoff on won
+  EXPECT_LE(got, 524288u);
+}
+
+TEST(Search, FitCutoffEdges) {
+  const std::vector<size_t> sizes = PowersOfTwo(10, 12);
+  EXPECT_EQ(1024u, FitCutoff(sizes, {2, 2, 2}));
+  EXPECT_EQ(4097u, FitCutoff(sizes, {0.5, 0.5, 0.5}));
+  EXPECT_EQ(4097u, FitCutoff(sizes, {2, 2, 0.5}));
+  // A loss, then wins: past the loss, at most the first win.
+  const size_t got = FitCutoff(sizes, {1.0, 1.2, 1.2}, 0.03);
+  EXPECT_GT(got, 1024u);
+  EXPECT_LE(got, 2048u);
+  // Wins by less than the margin at the largest sizes: serial up to them.
+  EXPECT_EQ(4097u, FitCutoff(sizes, {1.5, 1.04, 1.04}, 0.05));
+}
+
+TEST(Search, TunedChoiceKeptOnlyBeyondTheNoise) {
+  // 5 % faster, noise-free: kept.
+  Comparison c = CompareWithBaseline([] { return 0.95; }, [] { return 1.0; });
+  EXPECT_TRUE(c.tuned_wins);
+  EXPECT_DOUBLE_EQ(0.95, c.tuned);
+  EXPECT_DOUBLE_EQ(1.0, c.baseline);
+  // 1 % faster: under the 2 % margin.
+  EXPECT_FALSE(CompareWithBaseline([] { return 0.99; }, [] { return 1.0; }).tuned_wins);
+  // 5 % faster, but the baseline itself scatters by 5 % (trimmed of its
+  // extremes): not kept.
   size_t calls = 0;
-  const size_t got = BisectCutoff(1024, 1 << 24, [&](size_t n) {
-    ++calls;
-    return n >= truth;
+  c = CompareWithBaseline([] { return 0.95; }, [&] {
+    const double spread[] = {1.0, 1.1, 0.95, 1.05, 1.0};
+    return spread[calls++ % 5];
   });
-  EXPECT_GE(got, truth);
-  EXPECT_LE(static_cast<double>(got), 1.1 * truth);
-  EXPECT_LT(calls, 40u);
-  EXPECT_EQ(1024u, BisectCutoff(1024, 4096, [](size_t) { return true; }));
-  EXPECT_EQ(4097u, BisectCutoff(1024, 4096, [](size_t) { return false; }));
+  EXPECT_FALSE(c.tuned_wins);
+  EXPECT_NEAR(0.05, c.noise, 1e-12);
+  // Interleaved: the calls alternate, each side first in turn.
+  std::vector<char> order;
+  CompareWithBaseline([&] { order.push_back('t'); return 1.0; },
+                      [&] { order.push_back('b'); return 1.0; }, 4);
+  EXPECT_EQ((std::vector<char>{'t', 'b', 'b', 't', 't', 'b', 'b', 't'}), order);
 }
 
 TEST(Fit, RecoversTheSerialFraction) {

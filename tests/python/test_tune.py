@@ -53,11 +53,15 @@ def test_tune_into_a_temporary_file_returns_the_table(wisdom):
     assert calls[-1][3] <= calls[0][3] <= 4
     saved = json.loads(wisdom.read_text())
     assert saved["hosts"], saved.keys()
-    # The process now runs with what it saved, at the sizes the tune measured.
+    # The process now runs with what it saved, at the sizes the tune measured;
+    # where the tuner's best did not beat the defaults it saved nothing, and
+    # the defaults run.
     for row in result:
         c = amdahl.config(row["kernel"], "f32", row["size"])
         assert c["wisdom_found"] is True
-        assert c["source"] in ("wisdom", "interpolated"), (row, c)
+        kept_defaults = "(defaults)" in row["blocks"]
+        assert c["source"] in (("defaults",) if kept_defaults else ("wisdom", "interpolated")), \
+            (row, c)
 
 
 def test_tune_progress_bar_writes_lines_off_a_terminal(wisdom, capfd):
