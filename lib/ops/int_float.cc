@@ -95,7 +95,12 @@ void FloatToIntUpdateT(const F* HWY_RESTRICT p, size_t rows, size_t cols, I alph
     const F* s = p + r * cols;
     I* d = c + r * ldc;
     size_t j = 0;
-    if (beta == I(0)) {  // C is not read: it may hold anything
+    if (beta == I(0) && alpha == I(1)) {  // a plain conversion (64-bit multiplies are slow)
+      for (; j + N <= cols; j += N) {
+        hn::StoreU(ToI(t.di, t.df, hn::LoadU(t.df, s + j)), t.di, d + j);
+      }
+      for (; j < cols; ++j) d[j] = static_cast<I>(s[j]);
+    } else if (beta == I(0)) {  // C is not read: it may hold anything
       for (; j + N <= cols; j += N) {
         hn::StoreU(MulAny(t.di, va, ToI(t.di, t.df, hn::LoadU(t.df, s + j))), t.di, d + j);
       }
