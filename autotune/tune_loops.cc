@@ -47,6 +47,11 @@ void Tuner::TuneLoops() {
     const double bpe = static_cast<double>(amdahl::BytesPerElement(kernel, dtype));
     // The case whose call the library configures as n elements.
     auto make = [&](size_t n) { return kind.make(dtype, kind.size_of_elements(n)); };
+    // Seconds per call of `c` under `cfg`.
+    auto time_with = [&](const amdahl::LoopConfig& cfg, amdahl_cases::Case& c) {
+      ConfigOverride o(kernel, dtype, cfg);
+      return TimePerCall([&] { c.Run(); }, 1);
+    };
 
     // Serial cutoff: where all threads start to beat one, fitted over every
     // power of two from 1 Ki to 1 Mi elements (a fork-join costs microseconds;
@@ -62,16 +67,8 @@ void Tuner::TuneLoops() {
         par.serial_cutoff = 0;
         par.threads = threads_;
         ser.threads = 1;
-        const Comparison cmp = CompareWithBaseline(
-            [&] {
-              ConfigOverride o(kernel, dtype, par);
-              return TimePerCall([&] { c->Run(); }, 1);
-            },
-            [&] {
-              ConfigOverride o(kernel, dtype, ser);
-              return TimePerCall([&] { c->Run(); }, 1);
-            },
-            3);
+        const Comparison cmp = CompareWithBaseline([&] { return time_with(par, *c); },
+                                                   [&] { return time_with(ser, *c); }, 3);
         sizes.push_back(n);
         ratio.push_back(cmp.baseline / cmp.tuned);
       }
@@ -104,8 +101,7 @@ void Tuner::TuneLoops() {
         amdahl::LoopConfig cfg = defaults;
         cfg.threads = candidates[i];
         cfg.serial_cutoff = 0;
-        ConfigOverride o(kernel, dtype, cfg);
-        return TimePerCall([&] { c->Run(); }, 1);
+        return time_with(cfg, *c);
       }, so);
       amdahl::LoopConfig tuned = defaults;
       tuned.threads = candidates[r.best];
@@ -117,15 +113,8 @@ void Tuner::TuneLoops() {
       bool kept = true;
       double seconds = r.seconds[r.best];
       if (runs_on(tuned) != runs_on(defaults)) {
-        const Comparison cmp = CompareWithBaseline(
-            [&] {
-              ConfigOverride o(kernel, dtype, tuned);
-              return TimePerCall([&] { c->Run(); }, 1);
-            },
-            [&] {
-              ConfigOverride o(kernel, dtype, defaults);
-              return TimePerCall([&] { c->Run(); }, 1);
-            });
+        const Comparison cmp = CompareWithBaseline([&] { return time_with(tuned, *c); },
+                                                   [&] { return time_with(defaults, *c); });
         kept = cmp.tuned_wins;
         seconds = kept ? cmp.tuned : cmp.baseline;
       }
