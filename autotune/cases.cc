@@ -129,7 +129,7 @@ const std::vector<CaseKind>& Kinds() {
            return std::make_unique<GemmCase<typename decltype(tag)::type>>(n);
          });
        },
-       {64, 128, 256, 512, 1024, 2048}, true},
+       {32, 64, 128, 256, 512, 1024, 2048}, true},
   };
   return kinds;
 }
