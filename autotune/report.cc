@@ -28,12 +28,13 @@ nlohmann::json CurveJson(const Curve& c) {
 
 std::string FormatTable(const std::vector<Row>& rows) {
   std::ostringstream out;
-  out << "(kc/nc: the GEMM blocks searched; mc and the loops' grain are the analytical"
+  out << "(tile kc/nc: the GEMM register tile (rows x vectors) and blocks searched; mc and"
+         " the loops' grain are the analytical"
          " defaults; \"(defaults)\": the best found did not beat the defaults beyond the"
          " noise, timed against them, so the defaults stay)\n";
   char line[256];
   std::snprintf(line, sizeof(line), "%-6s %-5s %10s %7s %-20s %12s %8s %8s %10s\n", "kernel",
-                "dtype", "size", "threads", "kc/nc", "rate", "% peak", "speedup", "cutoff");
+                "dtype", "size", "threads", "tile kc/nc", "rate", "% peak", "speedup", "cutoff");
   out << line;
   for (const Row& r : rows) {
     const std::string rate = Fixed(r.rate, 1) + " " + r.unit;

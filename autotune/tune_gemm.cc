@@ -1,5 +1,5 @@
-// Phase 3: GEMM's blocks and threads per size bucket, from the analytical
-// model and its neighbours.
+// Phase 3: GEMM's register tile, blocks and threads per size bucket: first
+// every tile at its analytical blocks, then blocks around the winner's.
 #include "autotune/tuner.h"
 
 #include <algorithm>
@@ -20,9 +20,31 @@ using amdahl::DType;
 using amdahl::Kernel;
 using amdahl_cases::MakeCase;
 
-std::vector<amdahl::GemmConfig> Tuner::GemmCandidates(DType dtype, size_t n,
-                                                       bool exhaustive) const {
-  const amdahl::GemmConfig model = amdahl::DefaultGemmConfig(dtype, n, n, n);
+namespace {
+
+// Whether threads beyond one have work enough: ~0.5 MFLOP each.
+bool EnoughPerThread(size_t n, size_t threads) {
+  return threads == 1 || 2.0 * n * n * n >= 1e6 * static_cast<double>(threads);
+}
+
+}  // namespace
+
+std::vector<amdahl::GemmConfig> Tuner::GemmTileCandidates(DType dtype, size_t n) const {
+  std::vector<amdahl::GemmConfig> cands;
+  for (const amdahl::GemmTileShape& tile : amdahl::GemmTiles(dtype)) {
+    for (size_t t = 1; t <= threads_; ++t) {
+      if (!EnoughPerThread(n, t)) continue;
+      amdahl::GemmConfig c = amdahl::DefaultGemmConfig(dtype, n, n, n, tile);
+      c.threads = t;
+      cands.push_back(c);
+    }
+  }
+  return cands;
+}
+
+std::vector<amdahl::GemmConfig> Tuner::GemmCandidates(DType dtype, size_t n, bool exhaustive,
+                                                       const amdahl::GemmTileShape& tile) const {
+  const amdahl::GemmConfig model = amdahl::DefaultGemmConfig(dtype, n, n, n, tile);
   // The model and its neighbours; --validate's exhaustive grid is wider.
   std::vector<size_t> kcs = {model.kc / 2, model.kc * 3 / 4, model.kc, model.kc * 3 / 2};
   std::vector<size_t> ncs = {model.nc / 2, model.nc, model.nc * 2};
@@ -44,7 +66,7 @@ std::vector<amdahl::GemmConfig> Tuner::GemmCandidates(DType dtype, size_t n,
         // with under ~0.5 MFLOP each.
         if (c.kc > 2 * n && kc != model.kc) continue;
         if (c.nc > 2 * n && nc != model.nc) continue;
-        if (t > 1 && 2.0 * n * n * n < 1e6 * static_cast<double>(t)) continue;
+        if (!EnoughPerThread(n, t)) continue;
         cands.push_back(c);
       }
     }
@@ -67,19 +89,29 @@ void Tuner::TuneGemm() {
       const double share = SecondsLeft() / static_cast<double>(total - done);
       ++done;
       if (share < 0.05) continue;
-      const std::vector<amdahl::GemmConfig> cands = GemmCandidates(dtype, n, false);
       auto g = MakeCase(Kernel::kGemm, dtype, n);
       const std::string name = std::string("gemm/") + amdahl::DTypeName(dtype) + "/" + std::to_string(n);
       Progress(name, done - 1, total);
       SearchOptions so = BaseSearch();
       so.rounds = options_.effort == Effort::kPatient ? 4 : 2;
       so.repeats = 2;
-      const double budget_per_timing =
-          share / static_cast<double>(cands.size() * so.rounds * so.repeats + 1);
-      const SearchResult r = RoundRobinSearch(cands.size(), [&](size_t i) {
-        ConfigOverride o(Kernel::kGemm, dtype, cands[i]);
+      // Half the share to each stage.
+      double budget_per_timing = 0;
+      auto time = [&](const amdahl::GemmConfig& cfg) {
+        ConfigOverride o(Kernel::kGemm, dtype, cfg);
         return TimePerCall([&] { g->Run(); }, 1, std::min(2e-3, budget_per_timing));
-      }, so);
+      };
+      auto search = [&](const std::vector<amdahl::GemmConfig>& cands) {
+        budget_per_timing =
+            share / 2 / static_cast<double>(cands.size() * so.rounds * so.repeats + 1);
+        return RoundRobinSearch(cands.size(), [&](size_t i) { return time(cands[i]); }, so);
+      };
+      const std::vector<amdahl::GemmConfig> tiles = GemmTileCandidates(dtype, n);
+      const SearchResult by_tile = search(tiles);
+      const amdahl::GemmConfig& tile = tiles[by_tile.best];
+      const std::vector<amdahl::GemmConfig> cands =
+          GemmCandidates(dtype, n, false, {tile.mr, tile.nr, tile.lanes});
+      const SearchResult r = search(cands);
       // The winner is kept only where it beats the defaults, timed against
       // them interleaved, beyond the noise; else the defaults stay in charge
       // (no entry) and the row says so.
@@ -87,12 +119,9 @@ void Tuner::TuneGemm() {
       const amdahl::GemmConfig& winner = cands[r.best];
       double seconds = r.seconds[r.best];
       bool kept = true;
-      if (winner.mc != defaults.mc || winner.kc != defaults.kc || winner.nc != defaults.nc ||
+      if (winner.mr != defaults.mr || winner.nr != defaults.nr || winner.mc != defaults.mc ||
+          winner.kc != defaults.kc || winner.nc != defaults.nc ||
           winner.threads != defaults.threads) {
-        auto time = [&](const amdahl::GemmConfig& cfg) {
-          ConfigOverride o(Kernel::kGemm, dtype, cfg);
-          return TimePerCall([&] { g->Run(); }, 1, std::min(2e-3, budget_per_timing));
-        };
         const Comparison cmp = CompareWithBaseline([&] { return time(winner); },
                                                    [&] { return time(defaults); }, 4);
         kept = cmp.tuned_wins;
@@ -101,10 +130,12 @@ void Tuner::TuneGemm() {
       const amdahl::GemmConfig& best = kept ? winner : defaults;
       const double flops = 2.0 * static_cast<double>(n) * n * n;
       double one_thread = 0;
-      for (size_t i = 0; i < cands.size(); ++i) {
-        if (cands[i].threads == 1 && r.seconds[i] > 0 &&
-            (one_thread == 0 || r.seconds[i] < one_thread)) {
-          one_thread = r.seconds[i];
+      for (const auto& [list, result] : {std::make_pair(&tiles, &by_tile), std::make_pair(&cands, &r)}) {
+        for (size_t i = 0; i < list->size(); ++i) {
+          const double sec = result->seconds[i];
+          if ((*list)[i].threads == 1 && sec > 0 && (one_thread == 0 || sec < one_thread)) {
+            one_thread = sec;
+          }
         }
       }
       amdahl::GemmWisdom e;
@@ -118,8 +149,9 @@ void Tuner::TuneGemm() {
       row.dtype = amdahl::DTypeName(dtype);
       row.size = n;
       row.threads = best.threads;
-      // kc and nc are searched; mc is the model's.
-      row.blocks = std::to_string(best.kc) + "/" + std::to_string(best.nc) +
+      // The tile (rows x vectors), kc and nc are searched; mc is the model's.
+      row.blocks = std::to_string(best.mr) + "x" + std::to_string(best.nr / best.lanes) + " " +
+                   std::to_string(best.kc) + "/" + std::to_string(best.nc) +
                    (kept ? "" : " (defaults)");
       row.rate = e.gflops;
       row.unit = "GFLOPS";

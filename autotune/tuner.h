@@ -116,8 +116,13 @@ class Tuner {
   bool Quiet() const { return static_cast<bool>(options_.progress); }
   void Progress(const std::string& what, size_t i, size_t n);
   SearchOptions BaseSearch() const;
-  std::vector<amdahl::GemmConfig> GemmCandidates(amdahl::DType dtype, size_t n,
-                                                 bool exhaustive) const;
+  // Every register tile of the target at its own analytical blocks, at each
+  // thread count (the first stage of the GEMM search).
+  std::vector<amdahl::GemmConfig> GemmTileCandidates(amdahl::DType dtype, size_t n) const;
+  // Blocks around `tile`'s analytical ones at each thread count (the second
+  // stage); exhaustive: --validate's wider grid.
+  std::vector<amdahl::GemmConfig> GemmCandidates(amdahl::DType dtype, size_t n, bool exhaustive,
+                                                 const amdahl::GemmTileShape& tile) const;
 
   Options options_;
   std::chrono::steady_clock::time_point start_;

@@ -79,8 +79,15 @@ bool Tuner::Validate(const amdahl::HostWisdom& saved) {
       }
     }
     const bool found = std::string(chosen.source) != "defaults";
-    all_ok = ValidateEntry(Kernel::kGemm, DType::kF32, n, found ? &chosen : nullptr,
-                           GemmCandidates(DType::kF32, n, true), defaults, BaseSearch()) &&
+    // Every tile at its own blocks, and the wide grid of blocks for the
+    // chosen one.
+    std::vector<amdahl::GemmConfig> grid = GemmTileCandidates(DType::kF32, n);
+    for (const amdahl::GemmConfig& c :
+         GemmCandidates(DType::kF32, n, true, {chosen.mr, chosen.nr, chosen.lanes})) {
+      grid.push_back(c);
+    }
+    all_ok = ValidateEntry(Kernel::kGemm, DType::kF32, n, found ? &chosen : nullptr, grid,
+                           defaults, BaseSearch()) &&
              all_ok;
   }
   // Scale f32 at 1 Mi elements: the saved entry as it is (threads and serial

@@ -341,6 +341,99 @@ TYPED_TEST(GemmTest, PackedPathsUnderABlockSweepOnEveryTarget) {
   });
 }
 
+// Every register tile each target compiles, under its own analytical blocks
+// and under small odd ones, packed and in place: shapes with a partial tile
+// at every edge (rows short of mr, vectors and lanes short of nr), and one
+// narrower than a single vector.
+TYPED_TEST(GemmTest, EveryTileOnEveryTarget) {
+  using T = TypeParam;
+  constexpr DType dt = DTypeOf<T>();
+  amdahl_test::ForEachTarget([&](const char* target) {
+    std::mt19937_64 rng(7);
+    const std::vector<GemmTileShape> tiles = GemmTiles(dt);
+    ASSERT_FALSE(tiles.empty()) << target;
+    size_t r = 0;
+    for (const GemmTileShape& tile : tiles) {
+      ASSERT_TRUE(IsGemmTile(dt, tile)) << target;
+      ASSERT_EQ(0u, tile.nr % tile.lanes) << target;
+      GemmConfig model = DefaultGemmConfig(dt, 100, 100, 100, tile);
+      ASSERT_EQ(tile.mr, model.mr);
+      ASSERT_EQ(tile.nr, model.nr);
+      ASSERT_TRUE(GemmConfigProblem(model).empty()) << GemmConfigProblem(model);
+      GemmConfig small = model;
+      small.mc = 2 * tile.mr;
+      small.kc = 5;
+      small.nc = tile.nr;
+      for (GemmConfig c : {model, small}) {
+        for (const bool in_place : {false, true}) {
+          c.a_in_place_max_bytes = in_place ? size_t{1} << 30 : 0;
+          c.b_in_place_max_bytes = in_place ? size_t{1} << 30 : 0;
+          c.threads = 1 + r % 2;
+          GemmOverrideScope scope(dt, c);
+          const std::string where = std::string(target) + " tile " + std::to_string(tile.mr) +
+                                    "x" + std::to_string(tile.nr) + " kc " +
+                                    std::to_string(c.kc) + (in_place ? " in place" : " packed");
+          struct Shape {
+            size_t m, n, k;
+          };
+          const Shape shapes[] = {{4 * tile.mr - 1, 2 * tile.nr + tile.lanes + 1, 11},
+                                  {tile.mr, tile.nr, 1},
+                                  {tile.mr + 1, tile.nr - tile.lanes, 17},
+                                  {1, tile.lanes - 1 + (tile.lanes == 1), 9},
+                                  {2 * tile.mr - 1, 3 * tile.lanes, 2 * c.kc + 1}};
+          for (const auto& [m, n, k] : shapes) {
+            ++r;
+            Case cs{Trans::kNo, (r & 1) ? Trans::kYes : Trans::kNo, Layout::kRowMajor, m, n,
+                    k, amdahl_test::Alphas<T>()[1 + r % 3],
+                    amdahl_test::Betas<T>()[r % 4], r % 3, 0};
+            if (!Check<T>(cs, rng, where)) return;
+          }
+        }
+      }
+    }
+  });
+}
+
+// A wisdom entry names its tile: one the target compiles is taken with its
+// blocks; one it lacks (another target's) leaves the defaults in charge.
+TYPED_TEST(GemmTest, WisdomEntryTakesItsTileWhenTheTargetHasIt) {
+  constexpr DType dt = DTypeOf<TypeParam>();
+  const GemmConfig defaults = DefaultGemmConfig(dt, 300, 300, 300);
+  for (const GemmTileShape& tile : GemmTiles(dt)) {
+    GemmWisdom e;
+    e.dtype = dt;
+    e.config = DefaultGemmConfig(dt, 300, 300, 300, tile);
+    e.config.mc = 2 * tile.mr;
+    e.config.source = "wisdom";
+    const GemmConfig got = ApplyGemmWisdom(defaults, e);
+    EXPECT_EQ(tile.mr, got.mr);
+    EXPECT_EQ(tile.nr, got.nr);
+    EXPECT_EQ(2 * tile.mr, got.mc);
+    EXPECT_STREQ("wisdom", got.source);
+    e.config.mr = 63;
+    e.config.mc = 63;
+    const GemmConfig kept = ApplyGemmWisdom(defaults, e);
+    EXPECT_EQ(defaults.mr, kept.mr);
+    EXPECT_EQ(defaults.mc, kept.mc);
+    EXPECT_STREQ("defaults", kept.source);
+  }
+}
+
+// A tile the target does not compile is refused where the defaults are asked
+// for it, naming it.
+TYPED_TEST(GemmTest, DefaultsForATileTheTargetLacksAreAnError) {
+  constexpr DType dt = DTypeOf<TypeParam>();
+  GemmTileShape tile = GemmTiles(dt).front();
+  tile.mr = 63;
+  EXPECT_FALSE(IsGemmTile(dt, tile));
+  try {
+    DefaultGemmConfig(dt, 64, 64, 64, tile);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string::npos, std::string(e.what()).find("tile 63 x")) << e.what();
+  }
+}
+
 // Blocks that are not whole tiles would make the packing write past its
 // buffers: an override with them is refused, naming the block.
 TYPED_TEST(GemmTest, OverrideWithBlocksThatAreNotWholeTilesIsRefused) {
@@ -388,14 +481,14 @@ TYPED_TEST(GemmTest, OverrideOfAnotherTargetsTileIsAnError) {
          out.data(), 64);
     ADD_FAILURE() << "no error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string::npos, std::string(e.what()).find("is not this target's")) << e.what();
+    EXPECT_NE(std::string::npos, std::string(e.what()).find("is not one of this target's")) << e.what();
   }
   for (T v : out) ASSERT_EQ(T(0), v);
 }
 
 // GEMM under blocks read from a wisdom file, on every target the CPU has: a
 // child per target (AMDAHL_TARGET) loads a file holding odd blocks for that
-// target's host key and tile, for every dtype and size bucket.
+// target's host key and its last tile, for every dtype and size bucket.
 constexpr size_t kFileKc = 37;
 
 template <typename T>
@@ -403,6 +496,9 @@ bool ChildChecksUnderTheFile(std::mt19937_64& rng) {
   constexpr DType dt = DTypeOf<T>();
   const GemmConfig c = GetGemmConfig(dt, 150, 150, 150);
   EXPECT_STREQ("wisdom", c.source) << DTypeName(dt);
+  // The file's tile: the target's last, not the defaults' (where it has two).
+  EXPECT_EQ(GemmTiles(dt).back().mr, c.mr);
+  EXPECT_EQ(GemmTiles(dt).back().nr, c.nr);
   EXPECT_EQ(3 * c.mr, c.mc);
   EXPECT_EQ(kFileKc, c.kc);
   EXPECT_EQ(5 * c.nr, c.nc);
@@ -436,7 +532,7 @@ TEST(GemmWisdom, BlocksFromAFileOnEveryTarget) {
     w.host = CurrentHostKey();  // with this target
     w.library_version = "test";
     for (DType dt : {DType::kF32, DType::kF64, DType::kI32, DType::kI64}) {
-      const GemmConfig model = DefaultGemmConfig(dt, 150, 150, 150);
+      const GemmConfig model = DefaultGemmConfig(dt, 150, 150, 150, GemmTiles(dt).back());
       for (int bucket = 0; bucket < 12; ++bucket) {
         GemmWisdom e;
         e.dtype = dt;

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "amdahl/dtype.h"
 #include "amdahl/export.h"
@@ -66,11 +67,27 @@ struct GemmConfig {
 // passes this: defaults, wisdom and the tuner's overrides.
 AMDAHL_API std::string GemmConfigProblem(const GemmConfig& c);
 
+// A register tile GEMM's kernels are compiled for on the running target:
+// mr rows x nr columns, nr a whole number of vectors of `lanes`.
+struct GemmTileShape {
+  size_t mr = 0, nr = 0, lanes = 0;
+};
+
+// The running target's register tiles for `dtype`; the first is the one the
+// analytical defaults use. Wisdom and the tuner choose among them.
+AMDAHL_API std::vector<GemmTileShape> GemmTiles(DType dtype);
+
+// Whether `tile` (mr, nr and lanes) is one of GemmTiles(dtype).
+AMDAHL_API bool IsGemmTile(DType dtype, const GemmTileShape& tile);
+
 // Returns the configuration for an m x n x k product of `dtype`.
 AMDAHL_API GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k);
 
 // The analytical defaults, whatever the wisdom says (the tuner's baseline).
 AMDAHL_API GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k);
+// The same analytical blocks for another of GemmTiles(dtype).
+AMDAHL_API GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k,
+                                        const GemmTileShape& tile);
 AMDAHL_API LoopConfig DefaultLoopConfigFor(Kernel kernel, DType dtype);
 
 // Returns the chunk length for n elements under `c`: equal contiguous parts

@@ -61,9 +61,9 @@ struct GemmWisdom {
 };
 
 // The configuration GEMM runs with under entry `e`: `defaults` (the
-// analytical configuration of the running target) with e's blocks and
-// threads, when e has the same register tile and its blocks pass
-// GemmConfigProblem; else `defaults`.
+// analytical configuration of the running target) with e's register tile,
+// blocks and threads, when e's tile is one of GemmTiles (compiled for the
+// running target) and its blocks pass GemmConfigProblem; else `defaults`.
 AMDAHL_API GemmConfig ApplyGemmWisdom(const GemmConfig& defaults, const GemmWisdom& e);
 
 // The MPI front's SUMMA on `ranks` ranks for products of size bucket

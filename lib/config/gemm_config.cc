@@ -53,11 +53,41 @@ int GemmBucket(size_t m, size_t n, size_t k) {
 
 namespace {
 
-ops::GemmTile TileOf(DType dtype) {
-  return VisitDType(dtype, [](auto tag) {
-    return ops::GemmTileOf(static_cast<const typename decltype(tag)::type*>(nullptr));
-  });
+// The running target's tiles without allocating (GEMM asks on every call).
+struct TargetTiles {
+  ops::GemmTile tile[ops::kMaxGemmTiles];
+  size_t count = 0;
+  explicit TargetTiles(DType dtype) {
+    count = VisitDType(dtype, [&](auto tag) {
+      return ops::GemmTilesOf(static_cast<const typename decltype(tag)::type*>(nullptr), tile);
+    });
+  }
+  bool Has(const GemmTileShape& t) const {
+    for (size_t i = 0; i < count; ++i) {
+      if (tile[i].mr == t.mr && tile[i].nr == t.nr && tile[i].lanes == t.lanes) return true;
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
+std::vector<GemmTileShape> GemmTiles(DType dtype) {
+  CheckEnum("GemmTiles", "dtype", dtype, kNumDTypes, "DType");
+  const TargetTiles tiles(dtype);
+  std::vector<GemmTileShape> shapes(tiles.count);
+  for (size_t i = 0; i < tiles.count; ++i) {
+    shapes[i] = {tiles.tile[i].mr, tiles.tile[i].nr, tiles.tile[i].lanes};
+  }
+  return shapes;
 }
+
+bool IsGemmTile(DType dtype, const GemmTileShape& tile) {
+  CheckEnum("IsGemmTile", "dtype", dtype, kNumDTypes, "DType");
+  return TargetTiles(dtype).Has(tile);
+}
+
+namespace {
 
 size_t RoundDown(size_t x, size_t multiple) {
   return std::max(multiple, x / multiple * multiple);
@@ -67,9 +97,20 @@ size_t RoundDown(size_t x, size_t multiple) {
 
 GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
   CheckEnum("DefaultGemmConfig", "dtype", dtype, kNumDTypes, "DType");
+  const ops::GemmTile first = TargetTiles(dtype).tile[0];
+  return DefaultGemmConfig(dtype, m, n, k, GemmTileShape{first.mr, first.nr, first.lanes});
+}
+
+GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k,
+                             const GemmTileShape& tile) {
+  CheckEnum("DefaultGemmConfig", "dtype", dtype, kNumDTypes, "DType");
+  if (!TargetTiles(dtype).Has(tile)) {
+    throw Error("amdahl::DefaultGemmConfig: tile " + std::to_string(tile.mr) + " x " +
+                std::to_string(tile.nr) + " is not one of this target's for " +
+                DTypeName(dtype));
+  }
   const Topology& topo = GetTopology();
   const size_t s = DTypeSize(dtype);
-  const ops::GemmTile tile = TileOf(dtype);
   GemmConfig c;
   c.source = "defaults";
   c.mr = tile.mr;
@@ -124,11 +165,13 @@ GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
 
 GemmConfig ApplyGemmWisdom(const GemmConfig& defaults, const GemmWisdom& e) {
   // The loader refused entries that are not whole tiles of their own mr x
-  // nr; an entry of another tile (another target) does not apply, and the
-  // result is checked against this target's vector length too, so that a
-  // bad entry never reaches the packing.
-  if (e.config.mr != defaults.mr || e.config.nr != defaults.nr) return defaults;
+  // nr; an entry of a tile this target does not compile (another target's)
+  // does not apply, and the result is checked against this target's vector
+  // length too, so that a bad entry never reaches the packing.
+  if (!IsGemmTile(e.dtype, {e.config.mr, e.config.nr, defaults.lanes})) return defaults;
   GemmConfig tuned = defaults;
+  tuned.mr = e.config.mr;
+  tuned.nr = e.config.nr;
   tuned.mc = e.config.mc;
   tuned.kc = e.config.kc;
   tuned.nc = e.config.nc;

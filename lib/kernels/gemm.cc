@@ -209,12 +209,10 @@ void GemmRowMajor(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
   const GemmConfig cfg = GetGemmConfig(DTypeOf<T>(), m, n, k);
   // Every source of a configuration is checked where it is made; this is the
   // last line before packing (an override set for another target, say).
-  const ops::GemmTile tile = ops::GemmTileOf(static_cast<const T*>(nullptr));
-  if (cfg.mr != tile.mr || cfg.nr != tile.nr || cfg.lanes != tile.lanes) {
+  if (!IsGemmTile(DTypeOf<T>(), {cfg.mr, cfg.nr, cfg.lanes})) {
     throw Error("amdahl::Gemm: the configuration's tile " + std::to_string(cfg.mr) +
                 " x " + std::to_string(cfg.nr) + " (" + std::to_string(cfg.lanes) +
-                " lanes) is not this target's " + std::to_string(tile.mr) + " x " +
-                std::to_string(tile.nr) + " (" + std::to_string(tile.lanes) + " lanes)");
+                " lanes) is not one of this target's");
   }
   if (const std::string problem = GemmConfigProblem(cfg); !problem.empty()) {
     throw Error("amdahl::Gemm: configuration (" + std::string(cfg.source) + "): " + problem);

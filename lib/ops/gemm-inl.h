@@ -9,6 +9,9 @@
 #define AMDAHL_OPS_GEMM_INL_H_
 #endif
 
+#include <type_traits>
+#include <utility>
+
 #include "hwy/cache_control.h"
 #include "hwy/highway.h"
 #include "lib/ops/gemm.h"
@@ -19,24 +22,50 @@ namespace amdahl {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// Register tile per target: kGemmMR rows x kGemmNV vectors. AVX-512 has 32
-// vector registers: 8 x 3 = 24 accumulators + 3 B vectors + 1 broadcast.
-// AVX2 and SSE4 have 16: 6 x 2 = 12 accumulators + 2 + 1.
+// Register tiles per target: MR rows x NV vectors, compiled once each; the
+// configuration (defaults, wisdom, the tuner) picks one per size. The first
+// is the default. AVX-512 has 32 vector registers: 8 x 3 = 24 accumulators +
+// 3 B vectors + 1 broadcast; 12 x 2 and 6 x 4 hold as many accumulators in
+// other shapes (fewer B loads per FMA, or fewer broadcasts), 14 x 2 uses 28
+// + 2 + 1 of the 32, 8 x 2 and 4 x 4 fit narrow and small products. AVX2,
+// SSE4 and NEON have 16: 6 x 2 = 12 accumulators + 2 + 1, or 4 x 3.
+template <size_t kMR, size_t kNV>
+struct TileShape {
+  static constexpr size_t MR = kMR;
+  static constexpr size_t NV = kNV;
+};
+template <class... Shapes>
+struct TileList {};
+
 #if HWY_TARGET <= HWY_AVX3
-constexpr size_t kGemmMR = 8;
-constexpr size_t kGemmNV = 3;
+using GemmTiles = TileList<TileShape<8, 3>, TileShape<12, 2>, TileShape<6, 4>,
+                           TileShape<14, 2>, TileShape<8, 2>, TileShape<4, 4>>;
 #elif HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128
-constexpr size_t kGemmMR = 4;
-constexpr size_t kGemmNV = 2;
+using GemmTiles = TileList<TileShape<4, 2>>;
 #else
-constexpr size_t kGemmMR = 6;
-constexpr size_t kGemmNV = 2;
+using GemmTiles = TileList<TileShape<6, 2>, TileShape<4, 3>>;
 #endif
 
-template <typename T>
-ops::GemmTile GemmTileT() {
+// Calls f(std::integral_constant<size_t, I>()) for I in [0, N): the loops
+// over a tile's rows and vectors unrolled whatever the tile, so that the
+// accumulators live in registers (an unroll pragma needs a literal count).
+template <class F, size_t... I>
+HWY_INLINE void UnrollIndices(F&& f, std::index_sequence<I...>) {
+  (f(std::integral_constant<size_t, I>()), ...);
+}
+template <size_t N, class F>
+HWY_INLINE void Unroll(F&& f) {
+  UnrollIndices(f, std::make_index_sequence<N>());
+}
+
+template <typename T, class... Shapes>
+size_t TilesOf(TileList<Shapes...>, ops::GemmTile* tiles) {
+  static_assert(sizeof...(Shapes) <= ops::kMaxGemmTiles, "raise kMaxGemmTiles");
   const hn::ScalableTag<T> d;
-  return ops::GemmTile{kGemmMR, kGemmNV * hn::Lanes(d), hn::Lanes(d)};
+  const size_t N = hn::Lanes(d);
+  size_t count = 0;
+  ((tiles[count++] = ops::GemmTile{Shapes::MR, Shapes::NV * N, N}), ...);
+  return count;
 }
 
 // Returns alpha * acc + beta * c (beta == 0: c is not read).
@@ -51,10 +80,9 @@ HWY_INLINE V Combine(D d, V acc, V valpha, V vbeta, const hn::TFromD<D>* c,
 // Writes C_tile = alpha * acc + beta * C_tile for m_eff x n_eff valid
 // elements. Not inlined: the accumulators go through memory once per tile, so
 // that alpha and beta do not occupy registers during the k loop.
-template <size_t NV, class D, class V = hn::Vec<D>, typename T = hn::TFromD<D>>
+template <size_t MR, size_t NV, class D, class V = hn::Vec<D>, typename T = hn::TFromD<D>>
 HWY_NOINLINE void StoreTile(D d, const V (*acc)[NV], T alpha, T beta, T* c,
                             size_t ldc, size_t m_eff, size_t n_eff) {
-  constexpr size_t MR = kGemmMR;
   const size_t N = hn::Lanes(d);
   const V valpha = hn::Set(d, alpha);
   const V vbeta = hn::Set(d, beta);
@@ -90,76 +118,119 @@ HWY_NOINLINE void StoreTile(D d, const V (*acc)[NV], T alpha, T beta, T* c,
   }
 }
 
-// One tile of kGemmMR rows x NV vectors: see the contract in lib/ops/gemm.h.
+// One tile of MR rows x NV vectors: see the contract in lib/ops/gemm.h.
 // Row p of the B sliver is at b + p * nr (nr: the row stride, the tile width
-// when packed); NV < kGemmNV serves the last, narrower tile of a row.
-template <size_t NV, class D, typename T = hn::TFromD<D>>
+// when packed); NV below the tile's serves the last, narrower tile of a row.
+// kPackedA: the A sliver is packed (a[p * MR + i]), one pointer for all rows;
+// else row i is read in place at rows[i][p * a_col_stride].
+template <size_t MR, size_t NV, bool kPackedA, class D, typename T = hn::TFromD<D>>
 HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
                             size_t a_row_stride, size_t a_col_stride,
                             const T* HWY_RESTRICT b, size_t nr, T alpha, T beta,
                             T* c, size_t ldc, size_t m_eff, size_t n_eff) {
   using V = hn::Vec<D>;
-  constexpr size_t MR = kGemmMR;
   const size_t N = hn::Lanes(d);
   // Rows past m_eff repeat the last valid one: never outside A, never stored.
-  const T* rows[MR];
-  HWY_UNROLL(8)
-  for (size_t i = 0; i < MR; ++i) rows[i] = a + HWY_MIN(i, m_eff - 1) * a_row_stride;
+  // (Packed slivers are zero-padded instead.)
+  [[maybe_unused]] const T* rows[MR];
+  if constexpr (!kPackedA) {
+    Unroll<MR>([&](auto i) { rows[i] = a + HWY_MIN(i, m_eff - 1) * a_row_stride; });
+  }
 
   V acc[MR][NV];
-  HWY_UNROLL(8)
-  for (size_t i = 0; i < MR; ++i) {
-    HWY_UNROLL(3)
-    for (size_t v = 0; v < NV; ++v) acc[i][v] = hn::Zero(d);
-  }
+  Unroll<MR>([&](auto i) { Unroll<NV>([&](auto v) { acc[i][v] = hn::Zero(d); }); });
 
   for (size_t p = 0, off = 0; p < kc; ++p, off += a_col_stride) {
     V bv[NV];
-    HWY_UNROLL(3)
-    for (size_t v = 0; v < NV; ++v) bv[v] = hn::LoadU(d, b + v * N);
-    HWY_UNROLL(8)
-    for (size_t i = 0; i < MR; ++i) {
-      const V ai = hn::Set(d, rows[i][off]);
-      HWY_UNROLL(3)
-      for (size_t v = 0; v < NV; ++v) acc[i][v] = MulAddAny(d, ai, bv[v], acc[i][v]);
-    }
+    Unroll<NV>([&](auto v) { bv[v] = hn::LoadU(d, b + v * N); });
+    Unroll<MR>([&](auto i) {
+      V ai;
+      if constexpr (kPackedA) {
+        ai = hn::Set(d, a[i]);
+      } else {
+        ai = hn::Set(d, rows[i][off]);
+      }
+      Unroll<NV>([&](auto v) { acc[i][v] = MulAddAny(d, ai, bv[v], acc[i][v]); });
+    });
     b += nr;
+    if constexpr (kPackedA) a += MR;
   }
-  StoreTile<NV>(d, acc, alpha, beta, c, ldc, m_eff, n_eff);
+  StoreTile<MR>(d, acc, alpha, beta, c, ldc, m_eff, n_eff);
+}
+
+// The tile of MR rows x NV vectors, or of fewer vectors for the last tile of
+// a row (`vectors` of them).
+template <size_t MR, size_t NV, bool kPackedA, class D, typename T = hn::TFromD<D>>
+HWY_INLINE void TileOfWidth(D d, size_t vectors, size_t kc, const T* HWY_RESTRICT a,
+                            size_t a_row_stride, size_t a_col_stride,
+                            const T* HWY_RESTRICT b, size_t nr, T alpha, T beta,
+                            T* c, size_t ldc, size_t m_eff, size_t n_eff) {
+  if constexpr (NV > 1) {
+    if (vectors < NV) {
+      TileOfWidth<MR, NV - 1, kPackedA>(d, vectors, kc, a, a_row_stride, a_col_stride, b,
+                                        nr, alpha, beta, c, ldc, m_eff, n_eff);
+      return;
+    }
+  }
+  MicroKernel<MR, NV, kPackedA>(d, kc, a, a_row_stride, a_col_stride, b, nr, alpha, beta,
+                                c, ldc, m_eff, n_eff);
 }
 
 // Macro-kernel: every tile of the mc x nc block. The A sliver (broadcast,
 // mr x kc) stays in L1 while the B slivers of the block stream from L2.
-template <typename T>
-void GemmMacroT(ops::GemmTile tile, size_t mc, size_t nc, size_t kc,
-                const T* HWY_RESTRICT a_panel, ops::ALayout a_layout,
-                const T* HWY_RESTRICT b_block, ops::BLayout b_layout, T alpha,
-                T beta, T* c, size_t ldc) {
+template <size_t MR, size_t NV, bool kPackedA, typename T>
+HWY_NOINLINE void GemmMacroTile(size_t mc, size_t nc, size_t kc,
+                                const T* HWY_RESTRICT a_panel, ops::ALayout a_layout,
+                                const T* HWY_RESTRICT b_block, ops::BLayout b_layout,
+                                T alpha, T beta, T* c, size_t ldc) {
   const hn::ScalableTag<T> d;
-  const size_t MR = kGemmMR;
-  const size_t NR = kGemmNV * hn::Lanes(d);
-  HWY_ASSERT(tile.mr == MR && tile.nr == NR);
+  const size_t N = hn::Lanes(d);
+  const size_t NR = NV * N;
   for (size_t ir = 0; ir < mc; ir += MR) {
     const T* a = a_panel + ir / MR * a_layout.sliver_stride;
     const size_t m_eff = HWY_MIN(MR, mc - ir);
     for (size_t jr = 0; jr < nc; jr += NR) {
       const T* b = b_block + jr / NR * b_layout.sliver_stride;
       const size_t n_eff = HWY_MIN(NR, nc - jr);
-      T* c_tile = c + ir * ldc + jr;
       // The last tile of a row uses only the vectors it needs.
-      const size_t vectors = (n_eff + hn::Lanes(d) - 1) / hn::Lanes(d);
-      if (vectors >= kGemmNV) {
-        MicroKernel<kGemmNV>(d, kc, a, a_layout.row_stride, a_layout.col_stride, b,
-                             b_layout.row_stride, alpha, beta, c_tile, ldc, m_eff, n_eff);
-      } else if (vectors == 2) {
-        MicroKernel<2>(d, kc, a, a_layout.row_stride, a_layout.col_stride, b,
-                             b_layout.row_stride, alpha, beta, c_tile, ldc, m_eff, n_eff);
-      } else {
-        MicroKernel<1>(d, kc, a, a_layout.row_stride, a_layout.col_stride, b,
-                             b_layout.row_stride, alpha, beta, c_tile, ldc, m_eff, n_eff);
-      }
+      const size_t vectors = (n_eff + N - 1) / N;
+      TileOfWidth<MR, NV, kPackedA>(d, vectors, kc, a, a_layout.row_stride,
+                                    a_layout.col_stride, b, b_layout.row_stride, alpha, beta,
+                                    c + ir * ldc + jr, ldc, m_eff, n_eff);
     }
   }
+}
+
+// Runs the macro-kernel of the listed shape that `tile` names; false if none.
+template <typename T, class... Shapes>
+bool GemmMacroOfList(TileList<Shapes...>, ops::GemmTile tile, size_t mc, size_t nc,
+                     size_t kc, const T* a_panel, ops::ALayout a_layout, const T* b_block,
+                     ops::BLayout b_layout, T alpha, T beta, T* c, size_t ldc) {
+  const size_t N = hn::Lanes(hn::ScalableTag<T>());
+  const bool packed_a = a_layout.row_stride == 1 && a_layout.col_stride == tile.mr;
+  auto run = [&](auto shape) {
+    using S = decltype(shape);
+    if (tile.mr != S::MR || tile.nr != S::NV * N) return false;
+    if (packed_a) {
+      GemmMacroTile<S::MR, S::NV, true>(mc, nc, kc, a_panel, a_layout, b_block, b_layout,
+                                        alpha, beta, c, ldc);
+    } else {
+      GemmMacroTile<S::MR, S::NV, false>(mc, nc, kc, a_panel, a_layout, b_block, b_layout,
+                                         alpha, beta, c, ldc);
+    }
+    return true;
+  };
+  return (run(Shapes()) || ...);
+}
+
+template <typename T>
+void GemmMacroT(ops::GemmTile tile, size_t mc, size_t nc, size_t kc,
+                const T* HWY_RESTRICT a_panel, ops::ALayout a_layout,
+                const T* HWY_RESTRICT b_block, ops::BLayout b_layout, T alpha,
+                T beta, T* c, size_t ldc) {
+  const bool known = GemmMacroOfList(GemmTiles(), tile, mc, nc, kc, a_panel, a_layout,
+                                     b_block, b_layout, alpha, beta, c, ldc);
+  HWY_ASSERT(known);  // the framework checked the tile against GemmTilesOf
 }
 
 }  // namespace HWY_NAMESPACE

@@ -21,13 +21,16 @@
 namespace amdahl {
 namespace ops {
 
-// The register tile of the target that dispatch chose now: mr rows x nr
+// A register tile of the target that dispatch chose now: mr rows x nr
 // columns, nr = a whole number of vectors of `lanes`.
 struct GemmTile {
   size_t mr;
   size_t nr;
   size_t lanes;
 };
+
+// The most tiles one target compiles.
+constexpr size_t kMaxGemmTiles = 8;
 
 // Where the macro-kernel finds element (p, j) of the B block:
 // b[p * row_stride + (j / nr) * sliver_stride + j % nr]. Packed slivers:
@@ -50,10 +53,12 @@ struct ALayout {
 };
 
 #define AMDAHL_DECLARE_GEMM(T, ID, name)                                      \
-  GemmTile GemmTileOf(const T* type_tag);                                     \
+  /* Writes the target's register tiles for T to tiles[0, count) and      \
+     returns count (<= kMaxGemmTiles); tiles[0] is the default. */          \
+  size_t GemmTilesOf(const T* type_tag, GemmTile* tiles);                   \
   /* C[0, mc) x [0, nc) = alpha * A_panel * B_block + beta * C, with A and  \
-     B laid out as a_layout and b_layout say. `tile` must be                 \
-     GemmTileOf(T). */                                                       \
+     B laid out as a_layout and b_layout say. `tile` must be one of         \
+     GemmTilesOf(T). */                                                     \
   void GemmMacro(GemmTile tile, size_t mc, size_t nc, size_t kc, const T* a,  \
                  ALayout a_layout, const T* b, BLayout b_layout, T alpha,     \
                  T beta, T* c, size_t ldc);

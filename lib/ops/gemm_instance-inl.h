@@ -11,7 +11,9 @@ namespace amdahl {
 namespace HWY_NAMESPACE {
 
 // (The type-tag argument keeps each dtype's symbol distinct.)
-ops::GemmTile GemmTileOne(const AMDAHL_GEMM_T*) { return GemmTileT<AMDAHL_GEMM_T>(); }
+size_t GemmTilesOne(const AMDAHL_GEMM_T*, ops::GemmTile* tiles) {
+  return TilesOf<AMDAHL_GEMM_T>(GemmTiles(), tiles);
+}
 
 void GemmMacroOne(ops::GemmTile tile, size_t mc, size_t nc, size_t kc, const AMDAHL_GEMM_T* a,
                   ops::ALayout a_layout, const AMDAHL_GEMM_T* b, ops::BLayout b_layout,
@@ -27,10 +29,12 @@ HWY_AFTER_NAMESPACE();
 namespace amdahl {
 namespace ops {
 
-HWY_EXPORT(GemmTileOne);
+HWY_EXPORT(GemmTilesOne);
 HWY_EXPORT(GemmMacroOne);
 
-GemmTile GemmTileOf(const AMDAHL_GEMM_T* tag) { return HWY_DYNAMIC_DISPATCH(GemmTileOne)(tag); }
+size_t GemmTilesOf(const AMDAHL_GEMM_T* tag, GemmTile* tiles) {
+  return HWY_DYNAMIC_DISPATCH(GemmTilesOne)(tag, tiles);
+}
 
 void GemmMacro(GemmTile tile, size_t mc, size_t nc, size_t kc, const AMDAHL_GEMM_T* a,
                ALayout a_layout, const AMDAHL_GEMM_T* b, BLayout b_layout, AMDAHL_GEMM_T alpha,

@@ -89,7 +89,7 @@ void RunGemmWith(amdahl::DType dtype, amdahl::GemmConfig c) {
 void RunGemmUnder(const amdahl::GemmWisdom& e) {
   using namespace amdahl;
   const GemmConfig defaults = DefaultGemmConfig(e.dtype, 64, 64, 64);
-  // As the library applies the entry (it only applies to its own tile).
+  // As the library applies the entry (only a tile this target compiles).
   const GemmConfig applied = ApplyGemmWisdom(defaults, e);
   Require(GemmConfigProblem(applied).empty());
   RunGemmWith(e.dtype, applied);
