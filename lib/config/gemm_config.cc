@@ -70,6 +70,8 @@ struct TargetTiles {
   }
 };
 
+GemmConfig AnalyticalConfig(DType dtype, size_t m, size_t n, size_t k, const ops::GemmTile& tile);
+
 }  // namespace
 
 std::vector<GemmTileShape> GemmTiles(DType dtype) {
@@ -97,8 +99,7 @@ size_t RoundDown(size_t x, size_t multiple) {
 
 GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
   CheckEnum("DefaultGemmConfig", "dtype", dtype, kNumDTypes, "DType");
-  const ops::GemmTile first = TargetTiles(dtype).tile[0];
-  return DefaultGemmConfig(dtype, m, n, k, GemmTileShape{first.mr, first.nr, first.lanes});
+  return AnalyticalConfig(dtype, m, n, k, TargetTiles(dtype).tile[0]);
 }
 
 GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k,
@@ -109,6 +110,14 @@ GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k,
                 std::to_string(tile.nr) + " is not one of this target's for " +
                 DTypeName(dtype));
   }
+  return AnalyticalConfig(dtype, m, n, k, ops::GemmTile{tile.mr, tile.nr, tile.lanes});
+}
+
+namespace {
+
+// The analytical blocks for `tile` (one of the target's: not checked here).
+// The blocks of `tile` from the caches (the same for every size).
+GemmConfig BlocksFor(DType dtype, const ops::GemmTile& tile) {
   const Topology& topo = GetTopology();
   const size_t s = DTypeSize(dtype);
   GemmConfig c;
@@ -133,6 +142,23 @@ GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k,
   // Whole tiles: capped at 4096 rows, then rounded down to a multiple of mr
   // (4096 is not one of mr = 6).
   c.mc = RoundDown(std::min<size_t>(l3_share / 2 / (c.kc * s), 4096), c.mr);
+  return c;
+}
+
+GemmConfig AnalyticalConfig(DType dtype, size_t m, size_t n, size_t k, const ops::GemmTile& tile) {
+  // The blocks take a dozen integer divisions, a third of a 16^3 product's
+  // time: each thread keeps the last tile's per dtype.
+  struct Cached {
+    ops::GemmTile tile{0, 0, 0};
+    GemmConfig blocks;
+  };
+  thread_local Cached cache[kNumDTypes];
+  Cached& last = cache[static_cast<size_t>(dtype)];
+  if (last.tile.mr != tile.mr || last.tile.nr != tile.nr || last.tile.lanes != tile.lanes) {
+    last.blocks = BlocksFor(dtype, tile);
+    last.tile = tile;
+  }
+  GemmConfig c = last.blocks;
   // At least ~2 MFLOP per thread: a fork-join costs about a microsecond.
   const double flops = 2.0 * static_cast<double>(m) * static_cast<double>(n) *
                        static_cast<double>(k);
@@ -141,11 +167,19 @@ GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k,
   return c;
 }
 
+}  // namespace
+
 GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
   CheckEnum("GetGemmConfig", "dtype", dtype, kNumDTypes, "DType");
   if (const GemmConfig* forced =
           g_gemm_override[static_cast<size_t>(dtype)].load(std::memory_order_acquire)) {
     GemmConfig c = *forced;
+    // Set for one target, used on another (the tests switch targets).
+    if (!TargetTiles(dtype).Has(GemmTileShape{c.mr, c.nr, c.lanes})) {
+      throw Error("amdahl::GetGemmConfig: the override's tile " + std::to_string(c.mr) +
+                  " x " + std::to_string(c.nr) + " (" + std::to_string(c.lanes) +
+                  " lanes) is not one of this target's");
+    }
     c.threads = std::min(c.threads, NumThreads());
     return c;
   }

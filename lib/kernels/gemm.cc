@@ -171,7 +171,12 @@ void GemmRowMajor(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
   need(names.ldb, ldb, b_cols);
   need("ldc", ldc, n);
   auto extent = [](const char* name, size_t rows, size_t ld) {
-    if (rows != 0 && ld > std::numeric_limits<size_t>::max() / 2 / sizeof(T) / rows) {
+    // rows * ld * sizeof(T) within half the address space (no division:
+    // this runs on every call).
+    size_t bytes = 0;
+    if (__builtin_mul_overflow(rows, ld, &bytes) ||
+        __builtin_mul_overflow(bytes, sizeof(T), &bytes) ||
+        bytes > std::numeric_limits<size_t>::max() / 2) {
       throw Error(std::string("amdahl::Gemm: ") + name + " (" +
                   std::to_string(rows) + " rows x leading dimension " +
                   std::to_string(ld) + ") overflows the address space");
@@ -207,20 +212,16 @@ void GemmRowMajor(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
   }
 
   const GemmConfig cfg = GetGemmConfig(DTypeOf<T>(), m, n, k);
-  // Every source of a configuration is checked where it is made; this is the
-  // last line before packing (an override set for another target, say).
-  if (!IsGemmTile(DTypeOf<T>(), {cfg.mr, cfg.nr, cfg.lanes})) {
-    throw Error("amdahl::Gemm: the configuration's tile " + std::to_string(cfg.mr) +
-                " x " + std::to_string(cfg.nr) + " (" + std::to_string(cfg.lanes) +
-                " lanes) is not one of this target's");
-  }
+  // Every source of a configuration is checked where it is made (the tile
+  // too: defaults and wisdom take only this target's, an override is checked
+  // when read); this is the last line before packing.
   if (const std::string problem = GemmConfigProblem(cfg); !problem.empty()) {
     throw Error("amdahl::Gemm: configuration (" + std::string(cfg.source) + "): " + problem);
   }
   const Operand<T> op_a{a, lda, ta};
   const Operand<T> op_b{b, ldb, tb};
   size_t tm = 1, tn = 1;
-  ThreadGrid(m, n, cfg.mr, cfg.nr, cfg.threads, &tm, &tn);
+  if (cfg.threads > 1) ThreadGrid(m, n, cfg.mr, cfg.nr, cfg.threads, &tm, &tn);
   if (tm * tn == 1) {
     GemmBlocked(cfg, 0, m, 0, n, k, alpha, op_a, op_b, beta, c, ldc);
     return;

@@ -77,9 +77,31 @@ HWY_INLINE V Combine(D d, V acc, V valpha, V vbeta, const hn::TFromD<D>* c,
   return MulAddAny(d, vbeta, hn::LoadU(d, c), scaled);
 }
 
-// Writes C_tile = alpha * acc + beta * C_tile for m_eff x n_eff valid
-// elements. Not inlined: the accumulators go through memory once per tile, so
-// that alpha and beta do not occupy registers during the k loop.
+// Writes a whole tile: C_tile = alpha * acc + beta * C_tile. Inlined: the
+// accumulators go straight from registers to C (a call would spill them, 5 %
+// of a 64^3 product).
+template <size_t MR, size_t NV, class D, class V = hn::Vec<D>, typename T = hn::TFromD<D>>
+HWY_INLINE void StoreWholeTile(D d, const V (&acc)[MR][NV], T alpha, T beta, T* c, size_t ldc) {
+  const size_t N = hn::Lanes(d);
+  if (alpha == T(1) && beta == T(0)) {
+    Unroll<MR>([&](auto i) {
+      Unroll<NV>([&](auto v) { hn::StoreU(acc[i][v], d, c + i * ldc + v * N); });
+    });
+    return;
+  }
+  const V valpha = hn::Set(d, alpha);
+  const V vbeta = hn::Set(d, beta);
+  const bool read_c = beta != T(0);
+  Unroll<MR>([&](auto i) {
+    T* row = c + i * ldc;
+    Unroll<NV>([&](auto v) {
+      hn::StoreU(Combine(d, acc[i][v], valpha, vbeta, row + v * N, read_c), d, row + v * N);
+    });
+  });
+}
+
+// Writes C_tile = alpha * acc + beta * C_tile for the m_eff x n_eff valid
+// elements of an edge tile. Not inlined: rare, and large.
 template <size_t MR, size_t NV, class D, class V = hn::Vec<D>, typename T = hn::TFromD<D>>
 HWY_NOINLINE void StoreTile(D d, const V (*acc)[NV], T alpha, T beta, T* c,
                             size_t ldc, size_t m_eff, size_t n_eff) {
@@ -87,16 +109,6 @@ HWY_NOINLINE void StoreTile(D d, const V (*acc)[NV], T alpha, T beta, T* c,
   const V valpha = hn::Set(d, alpha);
   const V vbeta = hn::Set(d, beta);
   const bool read_c = beta != T(0);
-  if (m_eff == MR && n_eff == NV * N) {
-    for (size_t i = 0; i < MR; ++i) {
-      T* row = c + i * ldc;
-      for (size_t v = 0; v < NV; ++v) {
-        hn::StoreU(Combine(d, acc[i][v], valpha, vbeta, row + v * N, read_c), d,
-                   row + v * N);
-      }
-    }
-    return;
-  }
   // Edge tile: C's valid part goes through a padded buffer, so the same
   // vector arithmetic applies and nothing outside the tile is touched.
   HWY_ALIGN T tile[MR * NV * hn::MaxLanes(D())];
@@ -155,7 +167,11 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
     b += nr;
     if constexpr (kPackedA) a += MR;
   }
-  StoreTile<MR>(d, acc, alpha, beta, c, ldc, m_eff, n_eff);
+  if (m_eff == MR && n_eff == NV * N) {
+    StoreWholeTile<MR, NV>(d, acc, alpha, beta, c, ldc);
+  } else {
+    StoreTile<MR>(d, acc, alpha, beta, c, ldc, m_eff, n_eff);
+  }
 }
 
 // The tile of MR rows x NV vectors, or of fewer vectors for the last tile of
