@@ -159,10 +159,12 @@ GemmConfig AnalyticalConfig(DType dtype, size_t m, size_t n, size_t k, const ops
     last.tile = tile;
   }
   GemmConfig c = last.blocks;
-  // At least ~2 MFLOP per thread: a fork-join costs about a microsecond.
+  // At least 0.25 MFLOP per thread (~2.5 us on a core): a fork-join costs
+  // 0.2-0.6 us. (2 MFLOP kept 64^3 on one core: f32 105 GFLOPS against 183
+  // on two, Zen 4 2026-11-30.)
   const double flops = 2.0 * static_cast<double>(m) * static_cast<double>(n) *
                        static_cast<double>(k);
-  const size_t useful = static_cast<size_t>(flops / 2e6);
+  const size_t useful = static_cast<size_t>(flops / 2.5e5);
   c.threads = std::clamp<size_t>(useful, 1, NumThreads());
   return c;
 }

@@ -105,20 +105,27 @@ void GemmBlocked(const GemmConfig& cfg, size_t i0, size_t m, size_t j0,
 }
 
 // Splits C into a grid of tm x tn blocks, tm * tn = threads, minimizing the
-// largest block (in whole tiles), then its perimeter (packing traffic).
-void ThreadGrid(size_t m, size_t n, size_t mr, size_t nr, size_t threads,
+// largest block as Split cuts it (rows in whole tiles of mr, columns in
+// whole tiles of nr), counted in rows x vectors: a narrow edge tile runs on
+// fewer vectors, so 64 columns cut 48 + 16 are not two equal halves. Then
+// its perimeter (packing traffic).
+void ThreadGrid(size_t m, size_t n, size_t mr, size_t nr, size_t lanes, size_t threads,
                 size_t* tm, size_t* tn) {
   double best_area = std::numeric_limits<double>::max(), best_perimeter = 0;
   *tm = 1;
   *tn = 1;
+  auto largest = [](size_t extent, size_t unit, size_t parts) {
+    const size_t units = (extent + unit - 1) / unit;
+    return std::min(extent, (units + parts - 1) / parts * unit);
+  };
   for (size_t r = 1; r <= threads; ++r) {
     if (threads % r != 0) continue;
     const size_t q = threads / r;
-    const size_t rows = (m + r - 1) / r, cols = (n + q - 1) / q;
+    const size_t rows = largest(m, mr, r), cols = largest(n, nr, q);
     const double mt = static_cast<double>((rows + mr - 1) / mr * mr);
-    const double nt = static_cast<double>((cols + nr - 1) / nr * nr);
+    const double nt = static_cast<double>((cols + lanes - 1) / lanes);
     const double area = mt * nt;
-    const double perimeter = mt + nt;
+    const double perimeter = mt + nt * static_cast<double>(lanes);
     if (area < best_area || (area == best_area && perimeter < best_perimeter)) {
       best_area = area;
       best_perimeter = perimeter;
@@ -221,7 +228,7 @@ void GemmRowMajor(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
   const Operand<T> op_a{a, lda, ta};
   const Operand<T> op_b{b, ldb, tb};
   size_t tm = 1, tn = 1;
-  if (cfg.threads > 1) ThreadGrid(m, n, cfg.mr, cfg.nr, cfg.threads, &tm, &tn);
+  if (cfg.threads > 1) ThreadGrid(m, n, cfg.mr, cfg.nr, cfg.lanes, cfg.threads, &tm, &tn);
   if (tm * tn == 1) {
     GemmBlocked(cfg, 0, m, 0, n, k, alpha, op_a, op_b, beta, c, ldc);
     return;
