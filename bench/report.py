@@ -160,7 +160,7 @@ def report(context, rates, peak, guard_lines):
             value, threads = best(entry)
         unit = next(iter(entry.values()))[1]
         peers = {p: best(rates[(p, kernel, dtype, size)])[0]
-                 for p in ("openblas", "blis", "eigen", "xsmm") if (p, kernel, dtype, size) in rates}
+                 for p in ("openblas", "blis", "eigen", "xsmm", "dnnl") if (p, kernel, dtype, size) in rates}
         stream = best(rates.get(("stream", "triad", dtype, size), {}))[0] if unit == "GBps" else None
         stream_nt = best(rates.get(("streamnt", "triad", dtype, size), {}))[0] if unit == "GBps" else None
         plain = best(rates.get(("plain", kernel, dtype, size), {}))[0]
