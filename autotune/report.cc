@@ -86,6 +86,14 @@ std::string FormatWisdom(const amdahl::HostWisdom& w) {
   out << "ceilings: FMA f32 " << Fixed(w.peak_f32_gflops_core, 1) << " GFLOPS/core, f64 "
       << Fixed(w.peak_f64_gflops_core, 1) << "; memory " << Fixed(w.memory_gbps, 1)
       << " GB/s; fork-join " << Fixed(w.forkjoin_ns, 0) << " ns\n";
+  if (w.int64_slice_products >= 0) {
+    out << "  gemm/i64 past double's exact range: "
+        << (w.int64_slice_products == 0
+                ? std::string("the integer kernels (slicing does not pay here)")
+                : "sliced into at most " + std::to_string(w.int64_slice_products) +
+                      " float products")
+        << "\n";
+  }
   for (const amdahl::LoopWisdom& l : w.loops) {
     out << "  " << amdahl::KernelName(l.kernel) << "/" << amdahl::DTypeName(l.dtype)
         << " n in [2^" << l.bucket << ", 2^" << l.bucket + 1 << "): threads "

@@ -23,6 +23,7 @@ std::unique_ptr<Tuner> TuneAndSave(const Options& options_in, const std::string&
   tuner->MeasureCeilings();
   tuner->TuneLoops();
   tuner->TuneGemm();
+  tuner->TuneInt64Slicing();
   // The save keeps entries of kernels and sizes not tuned this time.
   amdahl::SaveWisdom(path, tuner->wisdom());
   // From here on the process runs as a user's program would: under the

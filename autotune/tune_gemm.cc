@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "autotune/cases.h"
 #include "autotune/overrides.h"
 #include "autotune/search.h"
+#include "lib/hooks.h"
 
 namespace amdahl_tune {
 
@@ -161,6 +163,58 @@ void Tuner::TuneGemm() {
       rows_.push_back(row);
       if (options_.tty && !Quiet()) std::printf("\n");
     }
+  }
+}
+
+void Tuner::TuneInt64Slicing() {
+  if (options_.effort == Effort::kEstimate || !Wants(Kernel::kGemm) || !Wants(DType::kI64)) {
+    return;
+  }
+  if (SecondsLeft() < 1) return;
+  Progress("gemm/i64 slicing", 0, 1);
+  // 384^3 with values up to 2^30 (one operand cut in two: 2 products) and
+  // 2^40 (both cut: 4), each timed against the integer kernels on the same
+  // values, alternately. 3 products cost about the mean of 2 and 4; 9 about
+  // 9/4 of 4's.
+  constexpr size_t n = 384;
+  auto values = [](int bits, uint32_t seed) {
+    std::mt19937_64 rng(seed);
+    const int64_t h = int64_t{1} << bits;
+    std::vector<int64_t> v(n * n);
+    for (auto& x : v) x = static_cast<int64_t>(rng() % (2 * static_cast<uint64_t>(h))) - h;
+    return v;
+  };
+  std::vector<int64_t> c(n * n);
+  const int before = amdahl::detail::SetInt64SliceProducts(-1);
+  double sliced[5] = {0, 0, 0, 0, 0}, integer[5] = {0, 0, 0, 0, 0};
+  bool wins[5] = {false, false, false, false, false};
+  for (const int products : {2, 4}) {
+    const int bits = products == 2 ? 30 : 40;
+    const std::vector<int64_t> a = values(bits, 1), b = values(bits, 2);
+    auto run = [&](int allowed) {
+      amdahl::detail::SetInt64SliceProducts(allowed);
+      return TimePerCall([&] {
+        amdahl::Gemm(amdahl::Trans::kNo, amdahl::Trans::kNo, n, n, n, int64_t{1}, a.data(), n,
+                     b.data(), n, int64_t{0}, c.data(), n);
+      }, 1, 2e-3);
+    };
+    const Comparison cmp = CompareWithBaseline([&] { return run(products); },
+                                               [&] { return run(0); }, 4);
+    sliced[products] = cmp.tuned;
+    integer[products] = cmp.baseline;
+    wins[products] = cmp.tuned_wins;
+  }
+  amdahl::detail::SetInt64SliceProducts(before);
+  int best = 0;
+  if (wins[2]) best = 2;
+  if (wins[2] && (sliced[2] + sliced[4]) / 2 < 0.95 * integer[4]) best = 3;
+  if (wins[4]) best = 4;
+  if (wins[4] && sliced[4] * 9 / 4 < 0.95 * integer[4]) best = 9;
+  wisdom_.int64_slice_products = best;
+  if (!Quiet()) {
+    std::printf("\n  gemm/i64 %zu^3 past double's range: integer kernels %.2f ms; 2 slice "
+                "products %.2f ms, 4 %.2f ms -> slice into at most %d\n",
+                n, 1e3 * integer[2], 1e3 * sliced[2], 1e3 * sliced[4], best);
   }
 }
 

@@ -98,6 +98,9 @@ class Tuner {
   void MeasureCeilings();
   void TuneLoops();
   void TuneGemm();
+  // int64 GEMM past double's exact range: how many slice products (Ozaki)
+  // still beat the integer kernels here (HostWisdom::int64_slice_products).
+  void TuneInt64Slicing();
   void MeasureCurves();
   // Judges `saved` (the wisdom stored for this host) on a small subset (f32
   // GEMM 256 and 512, Scale f32 1 Mi): re-timed against an exhaustive grid

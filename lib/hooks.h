@@ -52,6 +52,11 @@ AMDAHL_API void SetGemmOverride(DType dtype, const GemmConfig* config);
 // Returns the previous setting.
 AMDAHL_API bool SetIntegerGemmOnFloat(bool enabled);
 
+// The most int64 slice products the exact GEMM may run (0: never slice;
+// -1, the default: the wisdom's int64_slice_products, none without it).
+// For the tests and amdahl-tune. Returns the previous setting.
+AMDAHL_API int SetInt64SliceProducts(int products);
+
 // For amdahl-tune --mpi: SUMMA's panel width, whatever the size (0: back to
 // the wisdom and the rule).
 AMDAHL_API void SetMpiPanelWidthOverride(size_t width);

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "amdahl/error.h"
 #include "amdahl/gemm.h"
 #include "lib/hooks.h"
 #include "tests/test_util.h"
@@ -186,6 +187,125 @@ TYPED_TEST(GemmExactTest, LargeValuesWrapLikeTheIntegerKernels) {
   const T big = std::numeric_limits<T>::max() / 3;
   ExpectSameAsIntegerKernels<T>(40, 40, 40, big, big, false, false, amdahl::Layout::kRowMajor,
                                 T(7), T(-1), 1, "past double");
+}
+
+// Past PlanExact, int64 operands are cut into slices (Ozaki), the fewest
+// products whose every one is exact on the float path, at most
+// kMaxSliceProducts of them; past that, none (the integer kernels).
+TEST(PlanSlices, CutsTheWiderOperandsIntoTheFewestExactProducts) {
+  using amdahl::PlanSlices;
+  using amdahl::SlicePlan;
+  auto products = [](const SlicePlan& p) { return p.slices_a * p.slices_b; };
+  // 2^30 x 2^30 at k = 1000: PlanExact declines (2^60 > 2^53 / 64); one
+  // operand cut in two 16-bit slices: 2^30 x 2^16 in 128-deep blocks.
+  const uint64_t i64 = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  ASSERT_EQ(ExactFloat::kNone, PlanExact(1u << 30, 1u << 30, 1000, i64).type);
+  SlicePlan p = PlanSlices(1u << 30, 1u << 30, 1000, 4);
+  EXPECT_EQ(2u, products(p));
+  EXPECT_EQ(16, p.slices_a == 2 ? p.bits_a : p.bits_b);
+  // 2^40 x 2^40: both cut, 20 bits each (2^40 per product, whole k in double).
+  p = PlanSlices(uint64_t{1} << 40, uint64_t{1} << 40, 1000, 4);
+  EXPECT_EQ(4u, products(p));
+  EXPECT_EQ(21, p.bits_a);  // 2^40 has 41 bits
+  // Fewer products allowed than a cut needs: none.
+  EXPECT_EQ(0u, PlanSlices(uint64_t{1} << 40, uint64_t{1} << 40, 1000, 3).slices_a);
+  EXPECT_EQ(0u, PlanSlices(1u << 30, 1u << 30, 1000, 0).slices_a);
+  // The whole int64 range would take 9 products: the integer kernels.
+  EXPECT_EQ(0u, PlanSlices(i64, i64, 1000, 4).slices_a);
+  // With 9 allowed, the whole range at k = 64: 3 x 3 slices of 22 bits.
+  p = PlanSlices(uint64_t{1} << 63, uint64_t{1} << 63, 64, 9);
+  EXPECT_EQ(9u, products(p));
+  EXPECT_EQ(22, p.bits_a);
+  // A tiny operand: only the other is cut.
+  p = PlanSlices(uint64_t{1} << 63, 3, 40, 4);
+  EXPECT_EQ(2u, products(p));
+  EXPECT_EQ(2u, p.slices_a);
+  EXPECT_EQ(32, p.bits_a);
+}
+
+// Lets the exact GEMM cut int64 operands into up to `products` slice
+// products, whatever the wisdom says, for its lifetime.
+class SliceProductsScope {
+ public:
+  explicit SliceProductsScope(int products)
+      : before_(amdahl::detail::SetInt64SliceProducts(products)) {}
+  ~SliceProductsScope() { amdahl::detail::SetInt64SliceProducts(before_); }
+
+ private:
+  int before_;
+};
+
+// The sliced path against the integer kernels at the edges of its cuts: bit
+// lengths one below, at and one above each slice width, alpha and beta that
+// wrap, both transposes and layouts, on every target.
+TEST(GemmSliced, EqualsTheIntegerKernelsAtTheEdgesOfEachCut) {
+  const uint64_t i64 = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  const SliceProductsScope scope(4);
+  amdahl_test::ForEachTarget([&](const char* target) {
+    size_t i = 0;
+    for (const int64_t max : {(int64_t{1} << 31) - 1, int64_t{1} << 31, (int64_t{1} << 31) + 1,
+                              (int64_t{1} << 40) - 1, int64_t{1} << 40, (int64_t{1} << 41) + 1}) {
+      ASSERT_EQ(ExactFloat::kNone, PlanExact(max, max, 70, i64).type);
+      ASSERT_NE(0u, amdahl::PlanSlices(max, max, 70, 4).slices_a) << max;
+      const bool ta = i & 1, tb = i & 2;
+      const auto layout = i & 4 ? amdahl::Layout::kColMajor : amdahl::Layout::kRowMajor;
+      const int64_t alpha = i % 3 == 0 ? 1 : std::numeric_limits<int64_t>::max() - 5;
+      const int64_t beta = i % 2 == 0 ? 0 : -3;
+      ++i;
+      ExpectSameAsIntegerKernels<int64_t>(45, 38, 70, max, max, ta, tb, layout, alpha, beta, i % 2,
+                                          std::string(target) + " max " + std::to_string(max));
+    }
+  });
+}
+
+// int64's extremes: INT64_MIN (whose top slice is -2^bits) and INT64_MAX in
+// A, small B: A is cut, B is not; the sums wrap as the integer kernels'.
+TEST(GemmSliced, Int64ExtremesWrapLikeTheIntegerKernels) {
+  const size_t m = 33, n = 35, k = 40;
+  std::vector<int64_t> a(m * k), b(k * n), want(m * n, 5), got(m * n, 5);
+  for (size_t i = 0; i < a.size(); ++i) {
+    a[i] = i % 3 == 0   ? std::numeric_limits<int64_t>::min()
+           : i % 3 == 1 ? std::numeric_limits<int64_t>::max()
+                        : -static_cast<int64_t>(i);
+  }
+  for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<int64_t>(i % 7) - 3;
+  ASSERT_EQ(2u, amdahl::PlanSlices(uint64_t{1} << 63, 3, k, 4).slices_a);
+  const SliceProductsScope scope(4);
+  const bool before = amdahl::detail::SetIntegerGemmOnFloat(false);
+  amdahl::Gemm(amdahl::Trans::kNo, amdahl::Trans::kNo, m, n, k, int64_t{3}, a.data(), k,
+               b.data(), n, int64_t{2}, want.data(), n);
+  amdahl::detail::SetIntegerGemmOnFloat(true);
+  amdahl::Gemm(amdahl::Trans::kNo, amdahl::Trans::kNo, m, n, k, int64_t{3}, a.data(), k,
+               b.data(), n, int64_t{2}, got.data(), n);
+  amdahl::detail::SetIntegerGemmOnFloat(before);
+  EXPECT_EQ(want, got);
+}
+
+// The whole int64 range, 3 x 3 slice products where 9 are allowed: the
+// sums wrap modulo 2^64 as the integer kernels' do.
+TEST(GemmSliced, TheWholeRangeInNineProductsWrapsLikeTheIntegerKernels) {
+  const SliceProductsScope scope(9);
+  const int64_t big = std::numeric_limits<int64_t>::max();
+  ASSERT_EQ(3u, amdahl::PlanSlices(uint64_t{1} << 63, uint64_t{1} << 63, 40, 9).slices_a);
+  ExpectSameAsIntegerKernels<int64_t>(40, 41, 40, big, big, true, false,
+                                      amdahl::Layout::kRowMajor, 7, -1, 1, "whole range");
+}
+
+// Slicing is off where the wisdom has not measured it pays (the default),
+// and when set to 0; an out-of-range setting is refused, naming it.
+TEST(GemmSliced, OffUnlessAllowedAndTheSettingIsChecked) {
+  const SliceProductsScope scope(0);
+  const int64_t big = int64_t{1} << 40;
+  ASSERT_EQ(0, amdahl::detail::SetInt64SliceProducts(0));
+  ExpectSameAsIntegerKernels<int64_t>(40, 40, 40, big, big, false, false,
+                                      amdahl::Layout::kRowMajor, 1, 0, 0, "not sliced");
+  try {
+    amdahl::detail::SetInt64SliceProducts(10);
+    ADD_FAILURE() << "no error";
+  } catch (const amdahl::Error& e) {
+    EXPECT_NE(std::string::npos, std::string(e.what()).find("products = 10")) << e.what();
+  }
+  EXPECT_EQ(0, amdahl::detail::SetInt64SliceProducts(0));
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ HostWisdom Sample(const std::string& model) {
   w.peak_f64_gflops_core = 110.25;
   w.memory_gbps = 45;
   w.forkjoin_ns = 600;
+  w.int64_slice_products = 2;
   LoopWisdom l;
   l.kernel = Kernel::kTriad;
   l.dtype = DType::kF64;
@@ -91,6 +92,7 @@ TEST_F(WisdomFile, RoundTrip) {
   EXPECT_EQ(w.host, got.host);
   EXPECT_EQ(220.5, got.peak_f32_gflops_core);
   EXPECT_EQ(600, got.forkjoin_ns);
+  EXPECT_EQ(2, got.int64_slice_products);
   ASSERT_EQ(1u, got.loops.size());
   EXPECT_EQ(Kernel::kTriad, got.loops[0].kernel);
   EXPECT_EQ(DType::kF64, got.loops[0].dtype);
@@ -228,7 +230,11 @@ TEST_F(WisdomFile, MissesSayWhy) {
            {"\"kc\": 384", "\"kc\": 1048576", "mc/kc/nc make a packed block"},
            {"\"memory_gbps\": 45", "\"memory_gbps\": -45", "memory_gbps is not a finite"},
            {"\"dtype\": \"f64\"", "\"dtype\": 64", "dtype is not a string"},
-           {"\"loops\": [", "\"loops\": 7, \"old\": [", "loops is not an array"}}) {
+           {"\"loops\": [", "\"loops\": 7, \"old\": [", "loops is not an array"},
+           {"\"int64_slice_products\": 2", "\"int64_slice_products\": 12",
+            "int64_slice_products = 12 is outside [-1, 9]"},
+           {"\"int64_slice_products\": 2", "\"int64_slice_products\": 2.5",
+            "int64_slice_products is not an integer"}}) {
     SaveWisdom(path_, Sample("cpu A"));
     text = ReadText();
     const size_t where = text.find(from);

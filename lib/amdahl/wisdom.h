@@ -92,6 +92,10 @@ struct HostWisdom {
   double peak_f64_gflops_core = 0;
   double memory_gbps = 0;            // triad on all cores, out of cache
   double forkjoin_ns = 0;            // empty fork-join over all threads
+  // The most int64 slice products (Ozaki, lib/kernels/gemm_exact.h) that
+  // still beat the integer GEMM kernels here, as amdahl-tune measured; -1:
+  // not measured, and the library then never slices.
+  int int64_slice_products = -1;
   std::vector<LoopWisdom> loops;
   std::vector<GemmWisdom> gemm;
   MpiWisdom mpi;

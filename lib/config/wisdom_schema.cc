@@ -10,6 +10,7 @@
 #include "lib/config/json_fields.h"
 #include "lib/config/records.h"
 #include "lib/hooks.h"
+#include "lib/kernels/gemm_exact.h"
 
 namespace amdahl {
 namespace schema {
@@ -88,6 +89,7 @@ json HostToJson(const HostWisdom& w) {
                 {"forkjoin_ns", w.forkjoin_ns}}},
               {"loops", loops},
               {"gemm", gemm},
+              {"exact_gemm", {{"int64_slice_products", w.int64_slice_products}}},
               {"mpi", records::MpiToJson(w.mpi)}};
 }
 
@@ -103,6 +105,20 @@ HostWisdom HostFromJson(const json& j) {
   w.forkjoin_ns = Rate(c, "forkjoin_ns");
   for (const json& l : Array(j, "loops")) w.loops.push_back(records::LoopFromJson(l));
   for (const json& g : Array(j, "gemm")) w.gemm.push_back(records::GemmFromJson(g));
+  // Written since the sliced int64 GEMM; older files have none (-1).
+  if (j.contains("exact_gemm")) {
+    const json& e = j["exact_gemm"];
+    if (!e.is_object()) json_fields::Bad("exact_gemm", "is not an object");
+    if (e.contains("int64_slice_products") && !e["int64_slice_products"].is_number_integer()) {
+      json_fields::Bad("int64_slice_products", "is not an integer");
+    }
+    const int64_t v = e.value("int64_slice_products", int64_t{-1});
+    if (v < -1 || v > static_cast<int64_t>(kMaxSlices * kMaxSlices)) {
+      json_fields::Bad("int64_slice_products", "= " + std::to_string(v) + " is outside [-1, " +
+                                                   std::to_string(kMaxSlices * kMaxSlices) + "]");
+    }
+    w.int64_slice_products = static_cast<int>(v);
+  }
   // Written from schema 1's MPI front on; older files have none.
   if (j.contains("mpi")) w.mpi = records::MpiFromJson(j["mpi"]);
   return w;
@@ -130,6 +146,9 @@ std::string MergedText(const json* file, const HostWisdom& wisdom) {
         const HostWisdom old = HostFromJson(entry);
         KeepUnmeasured(old.loops, &merged.loops, records::SameLoopKey);
         KeepUnmeasured(old.gemm, &merged.gemm, records::SameGemmKey);
+        if (merged.int64_slice_products < 0) {
+          merged.int64_slice_products = old.int64_slice_products;
+        }
         // The network ceilings are the latest measurement's, if any.
         if (merged.mpi.latency_us == 0) {
           merged.mpi.latency_us = old.mpi.latency_us;

@@ -5,10 +5,14 @@
 #include <algorithm>
 #include <atomic>
 #include <limits>
+#include <string>
+#include <type_traits>
 #include <vector>
 
+#include "amdahl/error.h"
 #include "amdahl/gemm.h"
 #include "amdahl/pool.h"
+#include "amdahl/wisdom.h"
 #include "lib/hooks.h"
 #include "lib/kernels/scratch_buffer.h"
 #include "lib/ops/int_float.h"
@@ -82,6 +86,83 @@ void MultiplyAndStore(bool ta, bool tb, const Shapes& s, size_t k_block, const F
 
 template <typename I>
 bool GemmExactOnFloatT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, const I* a,
+                       size_t lda, const I* b, size_t ldb, I beta, I* c, size_t ldc);
+
+// -1: the wisdom's int64_slice_products decides; else the tests' or the
+// tuner's setting.
+std::atomic<int> g_slice_products{-1};
+
+size_t MaxSliceProducts() {
+  const int forced = g_slice_products.load(std::memory_order_relaxed);
+  if (forced >= 0) return static_cast<size_t>(forced);
+  const HostWisdom* w = ActiveWisdom();
+  return w != nullptr && w->int64_slice_products > 0
+             ? static_cast<size_t>(w->int64_slice_products)
+             : 0;
+}
+
+// Slices of int64 operands, per calling thread (the float copies of each
+// slice product use t_scratch).
+thread_local ScratchBuffer t_slices;
+
+// The bound of one slice of an operand of bit length `length` cut into
+// `slices` of `bits` bits: the operand's own bound when it is not cut.
+uint64_t SliceBound(uint64_t max, size_t slices, int bits) {
+  return slices == 1 ? max : uint64_t{1} << bits;
+}
+
+int BitLength(uint64_t x) { return x == 0 ? 0 : 64 - __builtin_clzll(x); }
+
+// The wider int64 product as sums of slice products (Ozaki): A = sum A_i
+// 2^(wa i), B = sum B_j 2^(wb j), each A_i B_j exact on the float path, each
+// added into C with alpha 2^(wa i + wb j) (wrapping, as the integer kernels:
+// the sum is C's value modulo 2^64 whatever the true product's size).
+// Returns false (nothing written) when no cut into at most MaxSliceProducts()
+// products has every product exact.
+bool GemmSlicedOnFloat(bool ta, bool tb, size_t m, size_t n, size_t k, int64_t alpha,
+                       const int64_t* a, size_t lda, const int64_t* b, size_t ldb, int64_t beta,
+                       int64_t* c, size_t ldc, uint64_t max_a, uint64_t max_b) {
+  const SlicePlan plan = PlanSlices(max_a, max_b, k, MaxSliceProducts());
+  if (plan.slices_a == 0) return false;
+  const size_t a_rows = ta ? k : m, a_cols = ta ? m : k;
+  const size_t b_rows = tb ? n : k, b_cols = tb ? k : n;
+  const size_t na = (a_rows * a_cols + 7) / 8 * 8, nb = (b_rows * b_cols + 7) / 8 * 8;
+  int64_t* sa = static_cast<int64_t*>(
+      t_slices.Get((plan.slices_a * na + plan.slices_b * nb + 8) * sizeof(int64_t)));
+  int64_t* sb = sa + plan.slices_a * na;
+  ParallelFor(0, a_rows, RowGrain(a_cols), [&](size_t r0, size_t r1) {
+    ops::SliceInt64(a + r0 * lda, r1 - r0, a_cols, lda, plan.bits_a, plan.slices_a,
+                    sa + r0 * a_cols, na);
+  });
+  ParallelFor(0, b_rows, RowGrain(b_cols), [&](size_t r0, size_t r1) {
+    ops::SliceInt64(b + r0 * ldb, r1 - r0, b_cols, ldb, plan.bits_b, plan.slices_b,
+                    sb + r0 * b_cols, nb);
+  });
+  bool first = true;
+  for (size_t i = 0; i < plan.slices_a; ++i) {
+    for (size_t j = 0; j < plan.slices_b; ++j) {
+      const int shift = plan.bits_a * static_cast<int>(i) + plan.bits_b * static_cast<int>(j);
+      // alpha 2^shift modulo 2^64 (a shift of 64 or more leaves nothing).
+      const int64_t scale = shift >= 64 ? 0
+                                        : static_cast<int64_t>(static_cast<uint64_t>(alpha)
+                                                               << shift);
+      const bool done = GemmExactOnFloatT(ta, tb, m, n, k, scale, sa + i * na, a_cols,
+                                          sb + j * nb, b_cols, first ? beta : int64_t{1}, c, ldc);
+      // Each slice is within the bound the plan was made for: the float path
+      // cannot decline a product of the same shape.
+      if (!done) {
+        if (first) return false;
+        throw Error("amdahl::Gemm: internal error: a slice product left the float path");
+      }
+      first = false;
+    }
+  }
+  t_slices.Trim(kKeepBytes);
+  return true;
+}
+
+template <typename I>
+bool GemmExactOnFloatT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, const I* a,
                        size_t lda, const I* b, size_t ldb, I beta, I* c, size_t ldc) {
   if (!g_on_float.load(std::memory_order_relaxed)) return false;
   if (static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) < kMinWork) {
@@ -103,6 +184,12 @@ bool GemmExactOnFloatT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, 
   if (plan.type == ExactFloat::kF32) {
     MultiplyAndStore(ta, tb, s, plan.k_block, fa, fb, fb + (nb + 15) / 16 * 16, alpha, beta, c,
                      ldc);
+  } else if (plan.type == ExactFloat::kNone) {
+    if constexpr (std::is_same_v<I, int64_t>) {
+      t_scratch.Trim(kKeepBytes);
+      return GemmSlicedOnFloat(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, max_a,
+                               max_b);
+    }
   } else if (plan.type == ExactFloat::kF64) {
     double* da = reinterpret_cast<double*>(scratch);
     double* db = da + (na + 7) / 8 * 8;
@@ -120,6 +207,15 @@ bool GemmExactOnFloatT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, 
 namespace detail {
 
 bool SetIntegerGemmOnFloat(bool enabled) { return g_on_float.exchange(enabled); }
+
+int SetInt64SliceProducts(int products) {
+  const int most = static_cast<int>(kMaxSlices * kMaxSlices);
+  if (products < -1 || products > most) {
+    throw Error("amdahl::detail::SetInt64SliceProducts: products = " + std::to_string(products) +
+                " is outside [-1, " + std::to_string(most) + "]");
+  }
+  return g_slice_products.exchange(products);
+}
 
 }  // namespace detail
 
@@ -140,6 +236,24 @@ ExactPlan PlanExact(uint64_t max_a, uint64_t max_b, size_t k, uint64_t int_max) 
   if (k64 >= kk) return {ExactFloat::kF64, k};
   if (k64 >= kMinBlockF64) return {ExactFloat::kF64, static_cast<size_t>(k64)};
   return {ExactFloat::kNone, 0};
+}
+
+SlicePlan PlanSlices(uint64_t max_a, uint64_t max_b, size_t k, size_t max_products) {
+  const int la = BitLength(max_a), lb = BitLength(max_b);
+  SlicePlan best{0, 0, 0, 0};
+  for (size_t sa = 1; sa <= kMaxSlices; ++sa) {
+    for (size_t sb = 1; sb <= kMaxSlices; ++sb) {
+      if (sa * sb > max_products || (sa == 1 && sb == 1)) continue;
+      if (best.slices_a != 0 && sa * sb >= best.slices_a * best.slices_b) continue;
+      const int wa = (la + static_cast<int>(sa) - 1) / static_cast<int>(sa);
+      const int wb = (lb + static_cast<int>(sb) - 1) / static_cast<int>(sb);
+      if ((sa > 1 && (wa < 1 || wa > 62)) || (sb > 1 && (wb < 1 || wb > 62))) continue;
+      const ExactPlan p = PlanExact(SliceBound(max_a, sa, wa), SliceBound(max_b, sb, wb), k,
+                                    static_cast<uint64_t>(std::numeric_limits<int64_t>::max()));
+      if (p.type != ExactFloat::kNone) best = SlicePlan{sa, sb, wa, wb};
+    }
+  }
+  return best;
 }
 
 bool GemmExactOnFloat(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, int32_t alpha,

@@ -32,6 +32,23 @@ struct ExactPlan {
 // conversion back does not wrap. (Exported for the tests.)
 AMDAHL_API ExactPlan PlanExact(uint64_t max_a, uint64_t max_b, size_t k, uint64_t int_max);
 
+// Past PlanExact, int64 operands are cut into slices (Ozaki): A = sum of
+// A_i 2^(bits_a i), B likewise, and every slice product runs on the float
+// path. Whether that pays depends on the machine's integer multiply: on Zen
+// 4 (2026-11-30) its integer kernels run int64 1000^3 in 31 ms and double's
+// path in 22 ms, so even two products lose; on the Xeon (2026-11-24) 47 ms
+// against 15. The most products that pay is measured by amdahl-tune and
+// read from the wisdom (HostWisdom::int64_slice_products); without it the
+// library does not slice.
+constexpr size_t kMaxSlices = 3;
+struct SlicePlan {
+  size_t slices_a, slices_b;
+  int bits_a, bits_b;
+};
+// The plan with the fewest products, at most max_products, whose every
+// product PlanExact takes; slices_a == 0 when there is none.
+AMDAHL_API SlicePlan PlanSlices(uint64_t max_a, uint64_t max_b, size_t k, size_t max_products);
+
 // Row-major C = alpha op(A) op(B) + beta C (wrapping) through the float
 // GEMM, when the values allow it and the product is large enough to gain;
 // returns false (nothing written) otherwise. Arguments are checked by the

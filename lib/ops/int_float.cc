@@ -121,6 +121,38 @@ void FloatToIntUpdateT(const F* HWY_RESTRICT p, size_t rows, size_t cols, I alph
   }
 }
 
+// Slices of `bits` bits: x = sum over s of slice_s * 2^(bits s), the lower
+// slices in [0, 2^bits), the last one signed (what remains after the
+// arithmetic shifts; within [-2^bits, 2^bits] when bits * slices covers x).
+void SliceInt64T(const int64_t* HWY_RESTRICT src, size_t rows, size_t cols, size_t ld,
+                 int bits, size_t slices, int64_t* HWY_RESTRICT dst, size_t slice_stride) {
+  const hn::ScalableTag<int64_t> d;
+  const size_t N = hn::Lanes(d);
+  const int64_t mask = (int64_t{1} << bits) - 1;
+  const auto vmask = hn::Set(d, mask);
+  for (size_t r = 0; r < rows; ++r) {
+    const int64_t* s = src + r * ld;
+    int64_t* out = dst + r * cols;
+    size_t j = 0;
+    for (; j + N <= cols; j += N) {
+      auto v = hn::LoadU(d, s + j);
+      for (size_t k = 0; k + 1 < slices; ++k) {
+        hn::StoreU(hn::And(v, vmask), d, out + k * slice_stride + j);
+        v = hn::ShiftRightSame(v, bits);
+      }
+      hn::StoreU(v, d, out + (slices - 1) * slice_stride + j);
+    }
+    for (; j < cols; ++j) {
+      int64_t v = s[j];
+      for (size_t k = 0; k + 1 < slices; ++k) {
+        out[k * slice_stride + j] = v & mask;
+        v >>= bits;  // arithmetic: floor division by 2^bits
+      }
+      out[(slices - 1) * slice_stride + j] = v;
+    }
+  }
+}
+
 #define AMDAHL_INT_FLOAT_PER_TARGET(I, F, NAME)                                           \
   void IntToFloat##NAME(const I* src, size_t rows, size_t cols, size_t ld, F* dst, I* lo,  \
                         I* hi) {                                                          \
@@ -160,6 +192,12 @@ AMDAHL_EXPORT_INT_FLOAT(int32_t, double, I32F64)
 AMDAHL_EXPORT_INT_FLOAT(int64_t, float, I64F32)
 AMDAHL_EXPORT_INT_FLOAT(int64_t, double, I64F64)
 #undef AMDAHL_EXPORT_INT_FLOAT
+
+HWY_EXPORT(SliceInt64T);
+void SliceInt64(const int64_t* src, size_t rows, size_t cols, size_t ld, int bits,
+                size_t slices, int64_t* dst, size_t slice_stride) {
+  HWY_DYNAMIC_DISPATCH(SliceInt64T)(src, rows, cols, ld, bits, slices, dst, slice_stride);
+}
 
 }  // namespace ops
 }  // namespace amdahl

@@ -26,6 +26,14 @@ AMDAHL_DECLARE_INT_FLOAT(int64_t, float)
 AMDAHL_DECLARE_INT_FLOAT(int64_t, double)
 #undef AMDAHL_DECLARE_INT_FLOAT
 
+// Ozaki-style slices of src (rows x cols, row stride ld) into `slices` dense
+// rows x cols matrices, slice s at dst + s * slice_stride: src = sum of
+// slice_s * 2^(bits s), slices below the last in [0, 2^bits), the last signed
+// (in [-2^bits, 2^bits] when bits * slices >= the bit length of max |src|).
+// 1 <= bits <= 62, slices >= 1.
+void SliceInt64(const int64_t* src, size_t rows, size_t cols, size_t ld, int bits,
+                size_t slices, int64_t* dst, size_t slice_stride);
+
 }  // namespace ops
 }  // namespace amdahl
 
