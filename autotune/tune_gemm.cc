@@ -186,9 +186,8 @@ void Tuner::TuneInt64Slicing() {
   };
   std::vector<int64_t> c(n * n);
   const int before = amdahl::detail::SetInt64SliceProducts(-1);
-  double sliced[5] = {0, 0, 0, 0, 0}, integer[5] = {0, 0, 0, 0, 0};
-  bool wins[5] = {false, false, false, false, false};
-  for (const int products : {2, 4}) {
+  // The two measured counts, each against the integer kernels.
+  auto compare = [&](int products) {
     const int bits = products == 2 ? 30 : 40;
     const std::vector<int64_t> a = values(bits, 1), b = values(bits, 2);
     auto run = [&](int allowed) {
@@ -198,23 +197,20 @@ void Tuner::TuneInt64Slicing() {
                      b.data(), n, int64_t{0}, c.data(), n);
       }, 1, 2e-3);
     };
-    const Comparison cmp = CompareWithBaseline([&] { return run(products); },
-                                               [&] { return run(0); }, 4);
-    sliced[products] = cmp.tuned;
-    integer[products] = cmp.baseline;
-    wins[products] = cmp.tuned_wins;
-  }
+    return CompareWithBaseline([&] { return run(products); }, [&] { return run(0); }, 4);
+  };
+  const Comparison two = compare(2), four = compare(4);
   amdahl::detail::SetInt64SliceProducts(before);
   int best = 0;
-  if (wins[2]) best = 2;
-  if (wins[2] && (sliced[2] + sliced[4]) / 2 < 0.95 * integer[4]) best = 3;
-  if (wins[4]) best = 4;
-  if (wins[4] && sliced[4] * 9 / 4 < 0.95 * integer[4]) best = 9;
+  if (two.tuned_wins) best = 2;
+  if (two.tuned_wins && (two.tuned + four.tuned) / 2 < 0.95 * four.baseline) best = 3;
+  if (four.tuned_wins) best = 4;
+  if (four.tuned_wins && four.tuned * 9 / 4 < 0.95 * four.baseline) best = 9;
   wisdom_.int64_slice_products = best;
   if (!Quiet()) {
     std::printf("\n  gemm/i64 %zu^3 past double's range: integer kernels %.2f ms; 2 slice "
                 "products %.2f ms, 4 %.2f ms -> slice into at most %d\n",
-                n, 1e3 * integer[2], 1e3 * sliced[2], 1e3 * sliced[4], best);
+                n, 1e3 * two.baseline, 1e3 * two.tuned, 1e3 * four.tuned, best);
   }
 }
 

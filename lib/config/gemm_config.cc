@@ -115,7 +115,6 @@ GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k,
 
 namespace {
 
-// The analytical blocks for `tile` (one of the target's: not checked here).
 // The blocks of `tile` from the caches (the same for every size).
 GemmConfig BlocksFor(DType dtype, const ops::GemmTile& tile) {
   const Topology& topo = GetTopology();
@@ -145,6 +144,8 @@ GemmConfig BlocksFor(DType dtype, const ops::GemmTile& tile) {
   return c;
 }
 
+// The analytical configuration for `tile` (one of the target's: not checked
+// here) at m x n x k.
 GemmConfig AnalyticalConfig(DType dtype, size_t m, size_t n, size_t k, const ops::GemmTile& tile) {
   // The blocks take a dozen integer divisions, a third of a 16^3 product's
   // time: each thread keeps the last tile's per dtype.

@@ -84,10 +84,6 @@ void MultiplyAndStore(bool ta, bool tb, const Shapes& s, size_t k_block, const F
   }
 }
 
-template <typename I>
-bool GemmExactOnFloatT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, const I* a,
-                       size_t lda, const I* b, size_t ldb, I beta, I* c, size_t ldc);
-
 // -1: the wisdom's int64_slice_products decides; else the tests' or the
 // tuner's setting.
 std::atomic<int> g_slice_products{-1};
@@ -101,61 +97,74 @@ size_t MaxSliceProducts() {
              : 0;
 }
 
-// Slices of int64 operands, per calling thread (the float copies of each
-// slice product use t_scratch).
+// Slices of int64 operands, per calling thread (their float copies and the
+// product use t_scratch).
 thread_local ScratchBuffer t_slices;
 
-// The bound of one slice of an operand of bit length `length` cut into
-// `slices` of `bits` bits: the operand's own bound when it is not cut.
+// The bound of one slice of an operand cut into `slices` of `bits` bits:
+// the operand's own bound when it is not cut.
 uint64_t SliceBound(uint64_t max, size_t slices, int bits) {
   return slices == 1 ? max : uint64_t{1} << bits;
 }
 
 int BitLength(uint64_t x) { return x == 0 ? 0 : 64 - __builtin_clzll(x); }
 
-// The wider int64 product as sums of slice products (Ozaki): A = sum A_i
-// 2^(wa i), B = sum B_j 2^(wb j), each A_i B_j exact on the float path, each
-// added into C with alpha 2^(wa i + wb j) (wrapping, as the integer kernels:
-// the sum is C's value modulo 2^64 whatever the true product's size).
-// Returns false (nothing written) when no cut into at most MaxSliceProducts()
-// products has every product exact.
-bool GemmSlicedOnFloat(bool ta, bool tb, size_t m, size_t n, size_t k, int64_t alpha,
-                       const int64_t* a, size_t lda, const int64_t* b, size_t ldb, int64_t beta,
-                       int64_t* c, size_t ldc, uint64_t max_a, uint64_t max_b) {
-  const SlicePlan plan = PlanSlices(max_a, max_b, k, MaxSliceProducts());
-  if (plan.slices_a == 0) return false;
-  const size_t a_rows = ta ? k : m, a_cols = ta ? m : k;
-  const size_t b_rows = tb ? n : k, b_cols = tb ? k : n;
-  const size_t na = (a_rows * a_cols + 7) / 8 * 8, nb = (b_rows * b_cols + 7) / 8 * 8;
-  int64_t* sa = static_cast<int64_t*>(
-      t_slices.Get((plan.slices_a * na + plan.slices_b * nb + 8) * sizeof(int64_t)));
-  int64_t* sb = sa + plan.slices_a * na;
-  ParallelFor(0, a_rows, RowGrain(a_cols), [&](size_t r0, size_t r1) {
-    ops::SliceInt64(a + r0 * lda, r1 - r0, a_cols, lda, plan.bits_a, plan.slices_a,
-                    sa + r0 * a_cols, na);
-  });
-  ParallelFor(0, b_rows, RowGrain(b_cols), [&](size_t r0, size_t r1) {
-    ops::SliceInt64(b + r0 * ldb, r1 - r0, b_cols, ldb, plan.bits_b, plan.slices_b,
-                    sb + r0 * b_cols, nb);
-  });
-  bool first = true;
+// Every slice product of the plan in F: each slice converted once (all of
+// an operand's slices are one tall matrix), each pair multiplied and added
+// into C with alpha 2^(bits_a i + bits_b j), beta on the first.
+template <typename F>
+void MultiplySlices(bool ta, bool tb, const Shapes& s, const SlicePlan& plan,
+                    const int64_t* slices_a, const int64_t* slices_b, int64_t alpha,
+                    int64_t beta, int64_t* c, size_t ldc) {
+  const size_t na = s.a_rows * s.a_cols, nb = s.b_rows * s.b_cols;
+  F* fa = static_cast<F*>(
+      t_scratch.Get((plan.slices_a * na + plan.slices_b * nb + s.m * s.n) * sizeof(F)));
+  F* fb = fa + plan.slices_a * na;
+  Convert(slices_a, plan.slices_a * s.a_rows, s.a_cols, s.a_cols, fa);
+  Convert(slices_b, plan.slices_b * s.b_rows, s.b_cols, s.b_cols, fb);
   for (size_t i = 0; i < plan.slices_a; ++i) {
     for (size_t j = 0; j < plan.slices_b; ++j) {
       const int shift = plan.bits_a * static_cast<int>(i) + plan.bits_b * static_cast<int>(j);
       // alpha 2^shift modulo 2^64 (a shift of 64 or more leaves nothing).
-      const int64_t scale = shift >= 64 ? 0
-                                        : static_cast<int64_t>(static_cast<uint64_t>(alpha)
-                                                               << shift);
-      const bool done = GemmExactOnFloatT(ta, tb, m, n, k, scale, sa + i * na, a_cols,
-                                          sb + j * nb, b_cols, first ? beta : int64_t{1}, c, ldc);
-      // Each slice is within the bound the plan was made for: the float path
-      // cannot decline a product of the same shape.
-      if (!done) {
-        if (first) return false;
-        throw Error("amdahl::Gemm: internal error: a slice product left the float path");
-      }
-      first = false;
+      const int64_t scale =
+          shift >= 64 ? 0 : static_cast<int64_t>(static_cast<uint64_t>(alpha) << shift);
+      MultiplyAndStore(ta, tb, s, plan.exact.k_block, fa + i * na, fb + j * nb,
+                       fb + plan.slices_b * nb, scale, i + j == 0 ? beta : int64_t{1}, c, ldc);
     }
+  }
+}
+
+// The wider int64 product as sums of slice products (Ozaki): A = sum A_i
+// 2^(wa i), B = sum B_j 2^(wb j), each A_i B_j exact on the float units,
+// added into C in wrapping arithmetic (as the integer kernels: the sum is
+// C's value modulo 2^64 whatever the true product's size). Returns false
+// (nothing written) when no cut into at most MaxSliceProducts() products has
+// every product exact, or its copies would pass kMaxTemporaryBytes.
+bool GemmSlicedOnFloat(bool ta, bool tb, const Shapes& s, int64_t alpha, const int64_t* a,
+                       size_t lda, const int64_t* b, size_t ldb, int64_t beta, int64_t* c,
+                       size_t ldc, uint64_t max_a, uint64_t max_b) {
+  const SlicePlan plan = PlanSlices(max_a, max_b, s.k, MaxSliceProducts());
+  if (plan.slices_a == 0) return false;
+  const size_t na = s.a_rows * s.a_cols, nb = s.b_rows * s.b_cols;
+  const size_t sliced = plan.slices_a * na + plan.slices_b * nb;
+  const size_t float_bytes = plan.exact.type == ExactFloat::kF32 ? sizeof(float) : sizeof(double);
+  if (sliced * sizeof(int64_t) + (sliced + s.m * s.n) * float_bytes > kMaxTemporaryBytes) {
+    return false;
+  }
+  int64_t* slices_a = static_cast<int64_t*>(t_slices.Get(sliced * sizeof(int64_t)));
+  int64_t* slices_b = slices_a + plan.slices_a * na;
+  ParallelFor(0, s.a_rows, RowGrain(s.a_cols), [&](size_t r0, size_t r1) {
+    ops::SliceInt64(a + r0 * lda, r1 - r0, s.a_cols, lda, plan.bits_a, plan.slices_a,
+                    slices_a + r0 * s.a_cols, na);
+  });
+  ParallelFor(0, s.b_rows, RowGrain(s.b_cols), [&](size_t r0, size_t r1) {
+    ops::SliceInt64(b + r0 * ldb, r1 - r0, s.b_cols, ldb, plan.bits_b, plan.slices_b,
+                    slices_b + r0 * s.b_cols, nb);
+  });
+  if (plan.exact.type == ExactFloat::kF32) {
+    MultiplySlices<float>(ta, tb, s, plan, slices_a, slices_b, alpha, beta, c, ldc);
+  } else {
+    MultiplySlices<double>(ta, tb, s, plan, slices_a, slices_b, alpha, beta, c, ldc);
   }
   t_slices.Trim(kKeepBytes);
   return true;
@@ -186,9 +195,10 @@ bool GemmExactOnFloatT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, 
                      ldc);
   } else if (plan.type == ExactFloat::kNone) {
     if constexpr (std::is_same_v<I, int64_t>) {
+      const bool done =
+          GemmSlicedOnFloat(ta, tb, s, alpha, a, lda, b, ldb, beta, c, ldc, max_a, max_b);
       t_scratch.Trim(kKeepBytes);
-      return GemmSlicedOnFloat(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, max_a,
-                               max_b);
+      return done;
     }
   } else if (plan.type == ExactFloat::kF64) {
     double* da = reinterpret_cast<double*>(scratch);
@@ -240,7 +250,7 @@ ExactPlan PlanExact(uint64_t max_a, uint64_t max_b, size_t k, uint64_t int_max) 
 
 SlicePlan PlanSlices(uint64_t max_a, uint64_t max_b, size_t k, size_t max_products) {
   const int la = BitLength(max_a), lb = BitLength(max_b);
-  SlicePlan best{0, 0, 0, 0};
+  SlicePlan best{0, 0, 0, 0, {ExactFloat::kNone, 0}};
   for (size_t sa = 1; sa <= kMaxSlices; ++sa) {
     for (size_t sb = 1; sb <= kMaxSlices; ++sb) {
       if (sa * sb > max_products || (sa == 1 && sb == 1)) continue;
@@ -250,7 +260,7 @@ SlicePlan PlanSlices(uint64_t max_a, uint64_t max_b, size_t k, size_t max_produc
       if ((sa > 1 && (wa < 1 || wa > 62)) || (sb > 1 && (wb < 1 || wb > 62))) continue;
       const ExactPlan p = PlanExact(SliceBound(max_a, sa, wa), SliceBound(max_b, sb, wb), k,
                                     static_cast<uint64_t>(std::numeric_limits<int64_t>::max()));
-      if (p.type != ExactFloat::kNone) best = SlicePlan{sa, sb, wa, wb};
+      if (p.type != ExactFloat::kNone) best = SlicePlan{sa, sb, wa, wb, p};
     }
   }
   return best;

@@ -44,6 +44,7 @@ constexpr size_t kMaxSlices = 3;
 struct SlicePlan {
   size_t slices_a, slices_b;
   int bits_a, bits_b;
+  ExactPlan exact;  // of every slice product (each slice within 2^bits)
 };
 // The plan with the fewest products, at most max_products, whose every
 // product PlanExact takes; slices_a == 0 when there is none.

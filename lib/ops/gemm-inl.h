@@ -103,7 +103,7 @@ HWY_INLINE void StoreWholeTile(D d, const V (&acc)[MR][NV], T alpha, T beta, T* 
 // Writes C_tile = alpha * acc + beta * C_tile for the m_eff x n_eff valid
 // elements of an edge tile. Not inlined: rare, and large.
 template <size_t MR, size_t NV, class D, class V = hn::Vec<D>, typename T = hn::TFromD<D>>
-HWY_NOINLINE void StoreTile(D d, const V (*acc)[NV], T alpha, T beta, T* c,
+HWY_NOINLINE void StoreEdgeTile(D d, const V (*acc)[NV], T alpha, T beta, T* c,
                             size_t ldc, size_t m_eff, size_t n_eff) {
   const size_t N = hn::Lanes(d);
   const V valpha = hn::Set(d, alpha);
@@ -170,7 +170,7 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
   if (m_eff == MR && n_eff == NV * N) {
     StoreWholeTile<MR, NV>(d, acc, alpha, beta, c, ldc);
   } else {
-    StoreTile<MR>(d, acc, alpha, beta, c, ldc, m_eff, n_eff);
+    StoreEdgeTile<MR>(d, acc, alpha, beta, c, ldc, m_eff, n_eff);
   }
 }
 
