@@ -94,6 +94,12 @@ std::string FormatWisdom(const amdahl::HostWisdom& w) {
                       " float products")
         << "\n";
   }
+  if (w.int16_pairs >= 0) {
+    out << "  gemm/i32, i64 within int16: "
+        << (w.int16_pairs == 1 ? "int16 pairs (faster than the float path here)"
+                               : "the float path (int16 pairs do not pay here)")
+        << "\n";
+  }
   for (const amdahl::LoopWisdom& l : w.loops) {
     out << "  " << amdahl::KernelName(l.kernel) << "/" << amdahl::DTypeName(l.dtype)
         << " n in [2^" << l.bucket << ", 2^" << l.bucket + 1 << "): threads "

@@ -24,6 +24,7 @@ std::unique_ptr<Tuner> TuneAndSave(const Options& options_in, const std::string&
   tuner->TuneLoops();
   tuner->TuneGemm();
   tuner->TuneInt64Slicing();
+  tuner->TuneInt16Pairs();
   // The save keeps entries of kernels and sizes not tuned this time.
   amdahl::SaveWisdom(path, tuner->wisdom());
   // From here on the process runs as a user's program would: under the

@@ -214,4 +214,42 @@ void Tuner::TuneInt64Slicing() {
   }
 }
 
+void Tuner::TuneInt16Pairs() {
+  if (options_.effort == Effort::kEstimate || !Wants(Kernel::kGemm) ||
+      (!Wants(DType::kI32) && !Wants(DType::kI64))) {
+    return;
+  }
+  if (SecondsLeft() < 1) return;
+  Progress("gemm int16 pairs", 0, 1);
+  // The notebook's values (randint(0, 10)) at 384^3, which the float path
+  // takes whole in f32: the pairs against it, alternately, for each type.
+  constexpr size_t n = 384;
+  auto compare = [&](auto type_tag) {
+    using I = decltype(type_tag);
+    std::mt19937_64 rng(7);
+    std::vector<I> a(n * n), b(n * n), c(n * n);
+    for (auto& x : a) x = static_cast<I>(rng() % 10);
+    for (auto& x : b) x = static_cast<I>(rng() % 10);
+    auto run = [&](int pairs) {
+      amdahl::detail::SetIntegerGemmOnPairs(pairs);
+      return TimePerCall([&] {
+        amdahl::Gemm(amdahl::Trans::kNo, amdahl::Trans::kNo, n, n, n, I{1}, a.data(), n,
+                     b.data(), n, I{0}, c.data(), n);
+      }, 1, 2e-3);
+    };
+    return CompareWithBaseline([&] { return run(1); }, [&] { return run(0); }, 4);
+  };
+  const int before = amdahl::detail::SetIntegerGemmOnPairs(-1);
+  const Comparison i32 = compare(int32_t{}), i64 = compare(int64_t{});
+  amdahl::detail::SetIntegerGemmOnPairs(before);
+  // One setting for both types (one kernel): kept only when both win.
+  wisdom_.int16_pairs = i32.tuned_wins && i64.tuned_wins ? 1 : 0;
+  if (!Quiet()) {
+    std::printf("\n  gemm %zu^3 within int16: i32 float path %.3f ms, int16 pairs %.3f ms; "
+                "i64 %.3f ms, %.3f ms -> %s\n",
+                n, 1e3 * i32.baseline, 1e3 * i32.tuned, 1e3 * i64.baseline, 1e3 * i64.tuned,
+                wisdom_.int16_pairs == 1 ? "int16 pairs" : "float path");
+  }
+}
+
 }  // namespace amdahl_tune

@@ -101,6 +101,9 @@ class Tuner {
   // int64 GEMM past double's exact range: how many slice products (Ozaki)
   // still beat the integer kernels here (HostWisdom::int64_slice_products).
   void TuneInt64Slicing();
+  // Integer GEMM within int16: whether the int16 pairs beat the float path
+  // here (HostWisdom::int16_pairs), i32 and i64 each.
+  void TuneInt16Pairs();
   void MeasureCurves();
   // Judges `saved` (the wisdom stored for this host) on a small subset (f32
   // GEMM 256 and 512, Scale f32 1 Mi): re-timed against an exhaustive grid

@@ -34,6 +34,7 @@ HostWisdom Sample(const std::string& model) {
   w.memory_gbps = 45;
   w.forkjoin_ns = 600;
   w.int64_slice_products = 2;
+  w.int16_pairs = 1;
   LoopWisdom l;
   l.kernel = Kernel::kTriad;
   l.dtype = DType::kF64;
@@ -93,6 +94,7 @@ TEST_F(WisdomFile, RoundTrip) {
   EXPECT_EQ(220.5, got.peak_f32_gflops_core);
   EXPECT_EQ(600, got.forkjoin_ns);
   EXPECT_EQ(2, got.int64_slice_products);
+  EXPECT_EQ(1, got.int16_pairs);
   ASSERT_EQ(1u, got.loops.size());
   EXPECT_EQ(Kernel::kTriad, got.loops[0].kernel);
   EXPECT_EQ(DType::kF64, got.loops[0].dtype);
@@ -131,6 +133,8 @@ TEST_F(WisdomFile, SaveKeepsTheHostsOtherKernels) {
   other.kernel = Kernel::kScale;
   second.loops.push_back(other);
   second.gemm.clear();  // GEMM not tuned this time
+  second.int64_slice_products = -1;  // nor the exact integer GEMM's choices
+  second.int16_pairs = -1;
   SaveWisdom(path_, second);
   HostWisdom got;
   std::string why;
@@ -140,6 +144,8 @@ TEST_F(WisdomFile, SaveKeepsTheHostsOtherKernels) {
   for (const LoopWisdom& l : got.loops) EXPECT_EQ(999u, l.config.serial_cutoff);
   ASSERT_EQ(1u, got.gemm.size());  // kept from the first save
   EXPECT_EQ(384u, got.gemm[0].config.kc);
+  EXPECT_EQ(2, got.int64_slice_products);
+  EXPECT_EQ(1, got.int16_pairs);
 }
 
 TEST_F(WisdomFile, MpiEntriesRoundTripAndAreKeptByOtherSaves) {
@@ -234,7 +240,9 @@ TEST_F(WisdomFile, MissesSayWhy) {
            {"\"int64_slice_products\": 2", "\"int64_slice_products\": 12",
             "int64_slice_products = 12 is outside [-1, 9]"},
            {"\"int64_slice_products\": 2", "\"int64_slice_products\": 2.5",
-            "int64_slice_products is not an integer"}}) {
+            "int64_slice_products is not an integer"},
+           {"\"int16_pairs\": 1", "\"int16_pairs\": 2", "int16_pairs = 2 is outside [-1, 1]"},
+           {"\"int16_pairs\": 1", "\"int16_pairs\": true", "int16_pairs is not an integer"}}) {
     SaveWisdom(path_, Sample("cpu A"));
     text = ReadText();
     const size_t where = text.find(from);

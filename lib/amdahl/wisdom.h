@@ -96,6 +96,9 @@ struct HostWisdom {
   // still beat the integer GEMM kernels here, as amdahl-tune measured; -1:
   // not measured, and the library then never slices.
   int int64_slice_products = -1;
+  // Whether integer GEMM on int16 pairs (lib/kernels/gemm_pairs.h) beat the
+  // float path here: 1 yes, 0 no, -1 not measured (then it does not run).
+  int int16_pairs = -1;
   std::vector<LoopWisdom> loops;
   std::vector<GemmWisdom> gemm;
   MpiWisdom mpi;

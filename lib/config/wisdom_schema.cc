@@ -89,7 +89,9 @@ json HostToJson(const HostWisdom& w) {
                 {"forkjoin_ns", w.forkjoin_ns}}},
               {"loops", loops},
               {"gemm", gemm},
-              {"exact_gemm", {{"int64_slice_products", w.int64_slice_products}}},
+              {"exact_gemm",
+               {{"int64_slice_products", w.int64_slice_products},
+                {"int16_pairs", w.int16_pairs}}},
               {"mpi", records::MpiToJson(w.mpi)}};
 }
 
@@ -109,15 +111,22 @@ HostWisdom HostFromJson(const json& j) {
   if (j.contains("exact_gemm")) {
     const json& e = j["exact_gemm"];
     if (!e.is_object()) json_fields::Bad("exact_gemm", "is not an object");
-    if (e.contains("int64_slice_products") && !e["int64_slice_products"].is_number_integer()) {
-      json_fields::Bad("int64_slice_products", "is not an integer");
-    }
-    const int64_t v = e.value("int64_slice_products", int64_t{-1});
-    if (v < -1 || v > static_cast<int64_t>(kMaxSlices * kMaxSlices)) {
-      json_fields::Bad("int64_slice_products", "= " + std::to_string(v) + " is outside [-1, " +
-                                                   std::to_string(kMaxSlices * kMaxSlices) + "]");
-    }
-    w.int64_slice_products = static_cast<int>(v);
+    // An integer field in [-1, most]; -1 (not measured) when absent.
+    auto measured = [&e](const char* name, int64_t most) {
+      if (e.contains(name) && !e[name].is_number_integer()) {
+        json_fields::Bad(name, "is not an integer");
+      }
+      const int64_t v = e.value(name, int64_t{-1});
+      if (v < -1 || v > most) {
+        json_fields::Bad(name, "= " + std::to_string(v) + " is outside [-1, " +
+                                   std::to_string(most) + "]");
+      }
+      return static_cast<int>(v);
+    };
+    w.int64_slice_products =
+        measured("int64_slice_products", static_cast<int64_t>(kMaxSlices * kMaxSlices));
+    // Written since the GEMM on int16 pairs.
+    w.int16_pairs = measured("int16_pairs", 1);
   }
   // Written from schema 1's MPI front on; older files have none.
   if (j.contains("mpi")) w.mpi = records::MpiFromJson(j["mpi"]);
@@ -149,6 +158,7 @@ std::string MergedText(const json* file, const HostWisdom& wisdom) {
         if (merged.int64_slice_products < 0) {
           merged.int64_slice_products = old.int64_slice_products;
         }
+        if (merged.int16_pairs < 0) merged.int16_pairs = old.int16_pairs;
         // The network ceilings are the latest measurement's, if any.
         if (merged.mpi.latency_us == 0) {
           merged.mpi.latency_us = old.mpi.latency_us;

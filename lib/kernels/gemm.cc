@@ -16,6 +16,7 @@
 #include "lib/kernels/beta_scale.h"
 #include "lib/kernels/check.h"
 #include "lib/kernels/gemm_exact.h"
+#include "lib/kernels/gemm_grid.h"
 #include "lib/kernels/scratch_buffer.h"
 #include "lib/ops/gemm.h"
 #include "lib/ops/pack.h"
@@ -102,49 +103,6 @@ void GemmBlocked(const GemmConfig& cfg, size_t i0, size_t m, size_t j0,
       }
     }
   }
-}
-
-// Splits C into a grid of tm x tn blocks, tm * tn = threads, minimizing the
-// largest block as Split cuts it (rows in whole tiles of mr, columns in
-// whole tiles of nr), counted in rows x vectors: a narrow edge tile runs on
-// fewer vectors, so 64 columns cut 48 + 16 are not two equal halves. Then
-// its perimeter (packing traffic).
-void ThreadGrid(size_t m, size_t n, size_t mr, size_t nr, size_t lanes, size_t threads,
-                size_t* tm, size_t* tn) {
-  double best_area = std::numeric_limits<double>::max(), best_perimeter = 0;
-  *tm = 1;
-  *tn = 1;
-  auto largest = [](size_t extent, size_t unit, size_t parts) {
-    const size_t units = (extent + unit - 1) / unit;
-    return std::min(extent, (units + parts - 1) / parts * unit);
-  };
-  for (size_t r = 1; r <= threads; ++r) {
-    if (threads % r != 0) continue;
-    const size_t q = threads / r;
-    const size_t rows = largest(m, mr, r), cols = largest(n, nr, q);
-    const double mt = static_cast<double>((rows + mr - 1) / mr * mr);
-    const double nt = static_cast<double>((cols + lanes - 1) / lanes);
-    const double area = mt * nt;
-    const double perimeter = mt + nt * static_cast<double>(lanes);
-    if (area < best_area || (area == best_area && perimeter < best_perimeter)) {
-      best_area = area;
-      best_perimeter = perimeter;
-      *tm = r;
-      *tn = q;
-    }
-  }
-}
-
-// Returns [begin, end) of part `index` of `parts` over n, in multiples of
-// `unit` so that no thread gets a ragged tile in the middle.
-void Split(size_t n, size_t parts, size_t index, size_t unit, size_t* begin,
-           size_t* end) {
-  const size_t units = (n + unit - 1) / unit;
-  const size_t per = units / parts, extra = units % parts;
-  const size_t u0 = index * per + std::min(index, extra);
-  const size_t u1 = u0 + per + (index < extra ? 1 : 0);
-  *begin = std::min(n, u0 * unit);
-  *end = std::min(n, u1 * unit);
 }
 
 // The user's names of the row-major A and B operands (swapped for

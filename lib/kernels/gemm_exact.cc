@@ -14,6 +14,7 @@
 #include "amdahl/pool.h"
 #include "amdahl/wisdom.h"
 #include "lib/hooks.h"
+#include "lib/kernels/gemm_pairs.h"
 #include "lib/kernels/scratch_buffer.h"
 #include "lib/ops/int_float.h"
 
@@ -176,6 +177,11 @@ bool GemmExactOnFloatT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, 
   if (!g_on_float.load(std::memory_order_relaxed)) return false;
   if (static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) < kMinWork) {
     return false;
+  }
+  // Where the machine multiplies int16 pairs faster than floats, they go
+  // first (they scan the range as they pack).
+  if (PairsEnabled() && GemmOnPairs(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) {
+    return true;
   }
   const Shapes s{m, n, k, ta ? k : m, ta ? m : k, tb ? n : k, tb ? k : n};
   const size_t na = s.a_rows * s.a_cols, nb = s.b_rows * s.b_cols, elements = na + nb + m * n;
