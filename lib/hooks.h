@@ -59,8 +59,8 @@ AMDAHL_API int SetInt64SliceProducts(int products);
 
 // Whether integer GEMM whose values fit int16 runs on int16 pairs
 // (lib/kernels/gemm_pairs.h) before the float path: 1 on, 0 off, -1 (the
-// default) as the wisdom's int16_pairs says, off without it. For the tests
-// and amdahl-tune. Returns the previous setting.
+// default) as the wisdom's int16_pairs says, on where it has not measured.
+// For the tests and amdahl-tune. Returns the previous setting.
 AMDAHL_API int SetIntegerGemmOnPairs(int mode);
 
 // For amdahl-tune --mpi: SUMMA's panel width, whatever the size (0: back to

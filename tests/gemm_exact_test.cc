@@ -23,6 +23,15 @@ namespace {
 using amdahl::ExactFloat;
 using amdahl::PlanExact;
 
+// This suite is the float path's: the int16 pairs, which would take its
+// small values first, are off (tests/gemm_pairs_test.cc has theirs).
+class PairsOff : public ::testing::Environment {
+ public:
+  void SetUp() override { amdahl::detail::SetIntegerGemmOnPairs(0); }
+  void TearDown() override { amdahl::detail::SetIntegerGemmOnPairs(-1); }
+};
+::testing::Environment* const kPairsOff = ::testing::AddGlobalTestEnvironment(new PairsOff);
+
 // The plan's type and block depth as one comparable value.
 std::pair<ExactFloat, size_t> Plan(uint64_t a, uint64_t b, size_t k, uint64_t int_max) {
   const amdahl::ExactPlan p = PlanExact(a, b, k, int_max);

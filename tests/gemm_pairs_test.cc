@@ -15,6 +15,7 @@
 
 #include "amdahl/error.h"
 #include "amdahl/gemm.h"
+#include "amdahl/wisdom.h"
 #include "lib/hooks.h"
 #include "tests/test_util.h"
 
@@ -142,6 +143,18 @@ TYPED_TEST(GemmPairsTest, DeepKRunsInBlocksWhoseSumsFitInt32) {
   // 2 x 23170^2 < 2^31 < 4 x 23170^2: one pair a block.
   ExpectPairs<T>({20, 20, 1000, 23170, 23170, false, false, 0}, T(1), T(0), false, "shallow");
   ExpectPairs<T>({20, 20, 2, 23170, 23170, false, false, 0}, T(1), T(0), true, "one pair");
+}
+
+// Without wisdom and without a setting the pairs run; wisdom that measured
+// them losing (int16_pairs 0) turns them off (the wisdom tests cover the
+// field; here the suite runs without a wisdom file).
+TEST(GemmPairs, OnByDefaultWithoutWisdom) {
+  if (amdahl::ActiveWisdom() != nullptr) GTEST_SKIP() << "a wisdom file is active";
+  const int before = amdahl::detail::SetIntegerGemmOnPairs(-1);
+  EXPECT_TRUE(amdahl::PairsEnabled());
+  amdahl::detail::SetIntegerGemmOnPairs(0);
+  EXPECT_FALSE(amdahl::PairsEnabled());
+  amdahl::detail::SetIntegerGemmOnPairs(before);
 }
 
 // The public door: with the setting on, amdahl::Gemm runs the pairs (column

@@ -399,6 +399,18 @@ TEST(WisdomBuckets, Boundaries) {
   EXPECT_EQ(14, LoopBucket(20000));
   EXPECT_EQ(10, GemmBucket(1024, 1024, 1024));
   EXPECT_EQ(9, GemmBucket(1000, 1000, 1000));
+  // Bucket b holds (m n k)^(1/3) in [2^b, 2^(b+1)): the cube root as the
+  // exact integer product's bit count sees it, at each edge.
+  EXPECT_EQ(0, GemmBucket(0, 5, 5));
+  EXPECT_EQ(0, GemmBucket(1, 1, 1));
+  EXPECT_EQ(0, GemmBucket(1, 1, 7));
+  EXPECT_EQ(1, GemmBucket(2, 2, 2));
+  EXPECT_EQ(4, GemmBucket(31, 32, 32));   // 2^15 - 2^10: below 2^15
+  EXPECT_EQ(5, GemmBucket(32, 32, 32));
+  EXPECT_EQ(5, GemmBucket(1, 1, 63 * 63 * 63 + 70));
+  EXPECT_EQ(6, GemmBucket(64, 8, 512));
+  EXPECT_EQ(21, GemmBucket(size_t{1} << 21, size_t{1} << 21, size_t{1} << 21));  // 2^63
+  EXPECT_EQ(22, GemmBucket(size_t{1} << 22, size_t{1} << 22, size_t{1} << 22));  // past 2^64
 }
 
 // In a child whose AMDAHL_WISDOM names a file written for this host.

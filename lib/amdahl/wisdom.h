@@ -97,7 +97,8 @@ struct HostWisdom {
   // not measured, and the library then never slices.
   int int64_slice_products = -1;
   // Whether integer GEMM on int16 pairs (lib/kernels/gemm_pairs.h) beat the
-  // float path here: 1 yes, 0 no, -1 not measured (then it does not run).
+  // float path here: 1 yes, 0 no (it does not run), -1 not measured (it
+  // runs).
   int int16_pairs = -1;
   std::vector<LoopWisdom> loops;
   std::vector<GemmWisdom> gemm;

@@ -171,7 +171,7 @@ bool PairsEnabled() {
   const int mode = g_pairs.load(std::memory_order_relaxed);
   if (mode >= 0) return mode == 1;
   const HostWisdom* w = ActiveWisdom();
-  return w != nullptr && w->int16_pairs == 1;
+  return w == nullptr || w->int16_pairs != 0;
 }
 
 bool GemmOnPairs(bool trans_a, bool trans_b, size_t m, size_t n, size_t k, int32_t alpha,

@@ -1,10 +1,13 @@
 // Integer GEMM on int16 pairs (lib/ops/gemm_pairs.h): both operands packed
 // whole, once, in parallel, their range scanned on the way; then blocks of
 // k shallow enough that no int32 sum overflows, split among threads as the
-// float GEMM's. Whether it runs is machine data: on Zen 4 its tiles beat
-// the f32 FMA by 1.5-1.7x, on Intel the 16-bit multiply has half the FMA's
-// ports; amdahl-tune times it against the float path and stores
-// exact_gemm.int16_pairs in the wisdom. Without wisdom it does not run.
+// float GEMM's. Whether it pays is machine data: on Zen 4 its tiles beat
+// the f32 FMA by 1.5-1.7x (int64 1000^3: 6.0 ms against the float path's
+// 10.4); on Intel's AVX-512 the 16-bit multiply has one port to the FMA's
+// two, so its multiplies should about tie, and it still saves the float
+// copies and the conversion back (not measured there yet). amdahl-tune
+// times it against the float path and stores exact_gemm.int16_pairs; it
+// runs unless the wisdom says it lost.
 #ifndef AMDAHL_KERNELS_GEMM_PAIRS_H_
 #define AMDAHL_KERNELS_GEMM_PAIRS_H_
 
@@ -19,9 +22,10 @@ namespace amdahl {
 // of products (at most 2 x 32767^2) fits an int32 lane.
 constexpr uint64_t kPairMax = 32767;
 
-// Whether the integer GEMM tries the pairs first (the setting of
-// detail::SetIntegerGemmOnPairs, else the wisdom's int16_pairs).
-bool PairsEnabled();
+// Whether the integer GEMM tries the pairs first: the setting of
+// detail::SetIntegerGemmOnPairs, else the wisdom's int16_pairs, else yes.
+// (Exported for the tests.)
+AMDAHL_API bool PairsEnabled();
 
 // Row-major C = alpha op(A) op(B) + beta C (wrapping) on int16 pairs when
 // every element of op(A) and op(B) is within +-kPairMax and blocks of k at
