@@ -41,26 +41,6 @@ uint64_t AbsMax(I lo, I hi) {
   return std::max<uint64_t>(abs_lo, hi > 0 ? static_cast<uint64_t>(hi) : 0);
 }
 
-// Packs X (depth k x `extent`, as ops::PackPairs reads it) whole into
-// slivers of `width`, in parallel; returns its largest |element|.
-template <typename I>
-uint64_t PackWhole(const I* x, size_t ld, bool trans, size_t k, size_t extent, size_t width,
-                   int32_t* dst) {
-  const size_t pairs = (k + 1) / 2;
-  const size_t slivers = (extent + width - 1) / width;
-  // About 64 KiB of words per chunk.
-  const size_t grain = std::max<size_t>(1, (size_t{1} << 14) / (width * pairs));
-  std::vector<uint64_t> part((slivers + grain - 1) / grain, 0);
-  ParallelFor(0, slivers, grain, [&](size_t s0, size_t s1) {
-    const size_t e0 = s0 * width, e1 = std::min(extent, s1 * width);
-    I lo, hi;
-    ops::PackPairs(trans ? x + e0 * ld : x + e0, ld, trans, k, e1 - e0, width,
-                   dst + e0 * pairs, &lo, &hi);
-    part[s0 / grain] = AbsMax(lo, hi);
-  });
-  return *std::max_element(part.begin(), part.end());
-}
-
 // Words between rows of A read in place: whole cache lines, and never a
 // multiple of 2 KiB (12 rows 4 KiB apart would share one set of L1: the
 // 2048^3 product ran at 0.65x for it).
@@ -69,20 +49,13 @@ size_t RowStride(size_t pairs) {
   return stride % 512 == 0 ? stride + 16 : stride;
 }
 
-// The rows of A (not transposed) as rows of words (RowStride apart), in
-// parallel; returns the largest |element|.
-template <typename I>
-uint64_t RowsWhole(const I* a, size_t lda, size_t m, size_t k, int32_t* dst) {
-  const size_t stride = RowStride((k + 1) / 2);
-  const size_t grain = std::max<size_t>(1, (size_t{1} << 14) / stride);
-  std::vector<uint64_t> part((m + grain - 1) / grain, 0);
-  ParallelFor(0, m, grain, [&](size_t r0, size_t r1) {
-    I lo, hi;
-    ops::PairRowsOf(a + r0 * lda, lda, r1 - r0, k, dst + r0 * stride, stride, &lo, &hi);
-    part[r0 / grain] = AbsMax(lo, hi);
-  });
-  return *std::max_element(part.begin(), part.end());
-}
+// One thread's part of C: rows [i0, i1) x columns [j0, j1), and where its
+// own copies of A's rows and B's columns lie in the scratch.
+struct Part {
+  size_t i0 = 0, i1 = 0, j0 = 0, j1 = 0;
+  size_t a_at = 0, b_at = 0;  // words into the scratch
+  uint64_t max_a = 0, max_b = 0;
+};
 
 template <typename I>
 bool GemmOnPairsT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, const I* a,
@@ -95,16 +68,59 @@ bool GemmOnPairsT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, const
   const size_t mr = tile.mr, nr = tile.nr, pairs = (k + 1) / 2;
   const size_t mc_step = std::max(mr, cfg.mc / mr * mr);
   const size_t nc_step = std::max(nr, cfg.nc / nr * nr);
-  // A, not transposed: rows of words read in place; else packed slivers.
   const size_t a_stride = RowStride(pairs);
-  const size_t a_words = ta ? (m + mr - 1) / mr * mr * pairs : m * a_stride;
-  const size_t b_words = (n + nr - 1) / nr * nr * pairs;
-  if ((a_words + b_words) * sizeof(int32_t) > kMaxPackedBytes) return false;
-  int32_t* pa = static_cast<int32_t*>(t_packed.Get((a_words + b_words + 16) * sizeof(int32_t)));
-  int32_t* pb = pa + (a_words + 15) / 16 * 16;
-  // op(A)(i, p) is X(p, i) of PackPairs: stored A transposed is X itself.
-  const uint64_t max_a = ta ? PackWhole(a, lda, false, k, m, mr, pa) : RowsWhole(a, lda, m, k, pa);
-  const uint64_t max_b = PackWhole(b, ldb, tb, k, n, nr, pb);
+  size_t tm = 1, tn = 1;
+  if (cfg.threads > 1) ThreadGrid(m, n, mr, nr, tile.lanes, cfg.threads, &tm, &tn);
+  // Each thread copies the rows of A and the columns of B its part reads,
+  // into a region of its own that the next call's copy finds in the same
+  // core's cache (pinned chunks): one copy shared by the threads made every
+  // call move it from core to core (2 threads at 128^3: 51 us, 1: 25 us).
+  std::vector<Part> parts(tm * tn);
+  size_t words = 0;
+  for (size_t t = 0; t < parts.size(); ++t) {
+    Part& p = parts[t];
+    Split(m, tm, t / tn, mr, &p.i0, &p.i1);
+    Split(n, tn, t % tn, nr, &p.j0, &p.j1);
+    const size_t rows = p.i1 - p.i0, cols = p.j1 - p.j0;
+    // (Each region starts on a cache line.)
+    auto take = [&words](size_t count) {
+      const size_t at = words;
+      words += (count + 15) / 16 * 16;
+      return at;
+    };
+    p.a_at = take(ta ? (rows + mr - 1) / mr * mr * pairs : rows * a_stride);
+    p.b_at = take((cols + nr - 1) / nr * nr * pairs);
+  }
+  if (words * sizeof(int32_t) > kMaxPackedBytes) return false;
+  int32_t* scratch = static_cast<int32_t*>(t_packed.Get(words * sizeof(int32_t)));
+  auto pack = [&](Part& p) {
+    if (p.i1 <= p.i0 || p.j1 <= p.j0) return;
+    I lo, hi;
+    // op(A)(i, p) is X(p, i) of PackPairs: stored A transposed is X itself;
+    // not transposed, its rows become rows of words (read in place).
+    if (ta) {
+      ops::PackPairs(a + p.i0, lda, false, k, p.i1 - p.i0, mr, scratch + p.a_at, &lo, &hi);
+    } else {
+      ops::PairRowsOf(a + p.i0 * lda, lda, p.i1 - p.i0, k, scratch + p.a_at, a_stride, &lo,
+                      &hi);
+    }
+    p.max_a = AbsMax(lo, hi);
+    ops::PackPairs(tb ? b + p.j0 * ldb : b + p.j0, ldb, tb, k, p.j1 - p.j0, nr,
+                   scratch + p.b_at, &lo, &hi);
+    p.max_b = AbsMax(lo, hi);
+  };
+  if (parts.size() == 1) {
+    pack(parts[0]);
+  } else {
+    ParallelForPinned(0, parts.size(), 1, parts.size(), [&](size_t t0, size_t t1) {
+      for (size_t t = t0; t < t1; ++t) pack(parts[t]);
+    });
+  }
+  uint64_t max_a = 0, max_b = 0;
+  for (const Part& p : parts) {
+    max_a = std::max(max_a, p.max_a);
+    max_b = std::max(max_b, p.max_b);
+  }
   if (max_a > kPairMax || max_b > kPairMax) {
     t_packed.Trim(kKeepBytes);
     return false;
@@ -119,34 +135,32 @@ bool GemmOnPairsT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, const
     }
     block = static_cast<size_t>(std::min<uint64_t>(block, fits));
   }
-  auto run = [&](size_t i0, size_t i1, size_t j0, size_t j1) {
-    for (size_t ic = i0; ic < i1; ic += mc_step) {
-      const size_t mc = std::min(mc_step, i1 - ic);
+  const ops::ALayout a_layout =
+      ta ? ops::ALayout{1, mr, mr * pairs} : ops::ALayout{a_stride, 1, mr * a_stride};
+  auto run = [&](const Part& p) {
+    for (size_t ic = p.i0; ic < p.i1; ic += mc_step) {
+      const size_t mc = std::min(mc_step, p.i1 - ic);
       for (size_t pc = 0; pc < pairs; pc += block) {
         const size_t kb = std::min(block, pairs - pc);
         const I beta_now = pc == 0 ? beta : I(1);
-        // Sliver ic / mr, or row ic in place.
-        const int32_t* a_panel = ta ? pa + ic * pairs + pc * mr : pa + ic * a_stride + pc;
-        const ops::ALayout a_layout =
-            ta ? ops::ALayout{1, mr, mr * pairs} : ops::ALayout{a_stride, 1, mr * a_stride};
-        for (size_t jc = j0; jc < j1; jc += nc_step) {
-          ops::GemmPairsMacro(tile, mc, std::min(nc_step, j1 - jc), kb, a_panel, a_layout,
-                              pb + jc * pairs + pc * nr, nr * pairs, alpha, beta_now,
-                              c + ic * ldc + jc, ldc);
+        // Sliver (ic - i0) / mr, or row ic - i0 in place.
+        const int32_t* a_panel = scratch + p.a_at +
+                                 (ta ? (ic - p.i0) * pairs + pc * mr : (ic - p.i0) * a_stride + pc);
+        for (size_t jc = p.j0; jc < p.j1; jc += nc_step) {
+          ops::GemmPairsMacro(tile, mc, std::min(nc_step, p.j1 - jc), kb, a_panel, a_layout,
+                              scratch + p.b_at + (jc - p.j0) * pairs + pc * nr, nr * pairs,
+                              alpha, beta_now, c + ic * ldc + jc, ldc);
         }
       }
     }
   };
-  size_t tm = 1, tn = 1;
-  if (cfg.threads > 1) ThreadGrid(m, n, mr, nr, tile.lanes, cfg.threads, &tm, &tn);
-  if (tm * tn == 1) {
-    run(0, m, 0, n);
+  if (parts.size() == 1) {
+    run(parts[0]);
   } else {
-    ParallelForThreads(0, tm * tn, 1, tm * tn, [&](size_t t, size_t) {
-      size_t i0, i1, j0, j1;
-      Split(m, tm, t / tn, mr, &i0, &i1);
-      Split(n, tn, t % tn, nr, &j0, &j1);
-      if (i1 > i0 && j1 > j0) run(i0, i1, j0, j1);
+    ParallelForPinned(0, parts.size(), 1, parts.size(), [&](size_t t0, size_t t1) {
+      for (size_t t = t0; t < t1; ++t) {
+        if (parts[t].i1 > parts[t].i0 && parts[t].j1 > parts[t].j0) run(parts[t]);
+      }
     });
   }
   t_packed.Trim(kKeepBytes);
