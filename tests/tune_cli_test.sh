@@ -56,6 +56,23 @@ print("tune_cli: --validate figures:", ", ".join(f"{r[0]} {r[2]}/{r[3]} {r[4]}" 
 PY
 fi
 
+# The exact integer GEMM's two choices (int16 pairs or the float path;
+# how far int64 slicing pays) are measured before the GEMM blocks, so that
+# even a short budget stores them.
+if [ "$sanitize" = none ]; then
+  "$tune" --kernels gemm --dtypes i64 --budget 4 --out "$out" >"$work/int.txt"
+  grep -q 'within int16: .* -> ' "$work/int.txt" && grep -q 'past double.* -> ' "$work/int.txt" \
+    || { echo "the exact integer GEMM's choices were not measured:"; cat "$work/int.txt"; exit 1; }
+  "$tune" --show --out "$out" | grep -q 'gemm/i32, i64 within int16: ' \
+    || { echo "--show lacks the int16 pairs' verdict"; exit 1; }
+  python3 - "$out" <<'PY'
+import json, sys
+e = json.load(open(sys.argv[1]))["hosts"][0]["exact_gemm"]
+assert e["int16_pairs"] in (0, 1), e
+assert 0 <= e["int64_slice_products"] <= 9, e
+PY
+fi
+
 # The library's kernel tests under a real tuned file, on purpose (every
 # other run of them reads a file that does not exist): GEMM blocks and
 # thread counts as the tuner chose them.
