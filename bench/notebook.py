@@ -83,7 +83,7 @@ def openblas_architecture():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--plot", default="notebook-speedup.png",
+    parser.add_argument("--plot", default="build/notebook-speedup.png",
                         help="where to save the speedup plot (PNG)")
     parser.add_argument("--quick", action="store_true",
                         help="one run of the slow cells (for CI)")

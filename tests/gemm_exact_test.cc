@@ -8,7 +8,6 @@
 
 #include <cstdint>
 #include <limits>
-#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +18,8 @@
 #include "tests/test_util.h"
 
 namespace {
+
+using amdahl_test::BoundedIntegers;
 
 using amdahl::ExactFloat;
 using amdahl::PlanExact;
@@ -70,20 +71,6 @@ class GemmExactTest : public ::testing::Test {};
 using IntTypes = ::testing::Types<int32_t, int64_t>;
 TYPED_TEST_SUITE(GemmExactTest, IntTypes, amdahl_test::DTypeNames);
 
-// Values in [-max, max], with the extremes present.
-template <typename T>
-std::vector<T> Values(size_t n, T max, uint32_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int64_t> dist(-static_cast<int64_t>(max), static_cast<int64_t>(max));
-  std::vector<T> v(n);
-  for (auto& x : v) x = static_cast<T>(dist(rng));
-  if (n > 1) {
-    v[0] = max;
-    v[n - 1] = static_cast<T>(-max);
-  }
-  return v;
-}
-
 // C = alpha op(A) op(B) + beta C, the integer kernels' way and the default
 // way (the float path where values allow), on one target: equal bit for bit.
 template <typename T>
@@ -99,9 +86,9 @@ void ExpectSameAsIntegerKernels(size_t m, size_t n, size_t k, T max_a, T max_b, 
   const size_t b_inner = row ? (tb ? k : n) : (tb ? n : k);
   const size_t c_outer = row ? m : n, c_inner = row ? n : m;
   const size_t lda = a_inner + pad, ldb = b_inner + pad, ldc = c_inner + pad;
-  const std::vector<T> a = Values<T>(a_outer * lda, max_a, 1);
-  const std::vector<T> b = Values<T>(b_outer * ldb, max_b, 2);
-  const std::vector<T> c0 = Values<T>(c_outer * ldc, T(1000), 3);
+  const std::vector<T> a = BoundedIntegers<T>(a_outer * lda, max_a, 1);
+  const std::vector<T> b = BoundedIntegers<T>(b_outer * ldb, max_b, 2);
+  const std::vector<T> c0 = BoundedIntegers<T>(c_outer * ldc, T(1000), 3);
   std::vector<T> want = c0, got = c0;
   const auto t = [](bool x) { return x ? amdahl::Trans::kYes : amdahl::Trans::kNo; };
   const bool before = amdahl::detail::SetIntegerGemmOnFloat(false);
@@ -111,13 +98,7 @@ void ExpectSameAsIntegerKernels(size_t m, size_t n, size_t k, T max_a, T max_b, 
   amdahl::Gemm(t(ta), t(tb), m, n, k, alpha, a.data(), lda, b.data(), ldb, beta, got.data(),
                ldc, layout);
   amdahl::detail::SetIntegerGemmOnFloat(before);
-  for (size_t i = 0; i < got.size(); ++i) {
-    if (got[i] != want[i]) {
-      ADD_FAILURE() << where << ": element " << i << " is " << got[i] << ", the integer kernels "
-                    << want[i];
-      return;
-    }
-  }
+  amdahl_test::ExpectSameAsIntegerKernels(got, want, where);
 }
 
 TYPED_TEST(GemmExactTest, EqualsTheIntegerKernelsOnEveryTarget) {

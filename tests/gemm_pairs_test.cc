@@ -9,7 +9,6 @@
 
 #include <cstdint>
 #include <limits>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -21,24 +20,12 @@
 
 namespace {
 
+using amdahl_test::BoundedIntegers;
+
 template <typename T>
 class GemmPairsTest : public ::testing::Test {};
 using IntTypes = ::testing::Types<int32_t, int64_t>;
 TYPED_TEST_SUITE(GemmPairsTest, IntTypes, amdahl_test::DTypeNames);
-
-// Values in [-max, max] with both extremes present.
-template <typename T>
-std::vector<T> Values(size_t n, int64_t max, uint32_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int64_t> dist(-max, max);
-  std::vector<T> v(n);
-  for (auto& x : v) x = static_cast<T>(dist(rng));
-  if (n > 1) {
-    v[0] = static_cast<T>(max);
-    v[n - 1] = static_cast<T>(-max);
-  }
-  return v;
-}
 
 struct Case {
   size_t m, n, k;
@@ -54,9 +41,9 @@ template <typename T>
 void ExpectPairs(const Case& t, T alpha, T beta, bool taken, const std::string& where) {
   const size_t lda = (t.ta ? t.m : t.k) + t.pad, ldb = (t.tb ? t.k : t.n) + t.pad;
   const size_t ldc = t.n + t.pad;
-  const std::vector<T> a = Values<T>((t.ta ? t.k : t.m) * lda, t.max_a, 1);
-  const std::vector<T> b = Values<T>((t.tb ? t.n : t.k) * ldb, t.max_b, 2);
-  const std::vector<T> c0 = Values<T>(t.m * ldc, 1000, 3);
+  const std::vector<T> a = BoundedIntegers<T>((t.ta ? t.k : t.m) * lda, t.max_a, 1);
+  const std::vector<T> b = BoundedIntegers<T>((t.tb ? t.n : t.k) * ldb, t.max_b, 2);
+  const std::vector<T> c0 = BoundedIntegers<T>(t.m * ldc, 1000, 3);
   std::vector<T> want = c0, got = c0;
   const auto tr = [](bool x) { return x ? amdahl::Trans::kYes : amdahl::Trans::kNo; };
   const bool before = amdahl::detail::SetIntegerGemmOnFloat(false);
@@ -70,13 +57,7 @@ void ExpectPairs(const Case& t, T alpha, T beta, bool taken, const std::string& 
     EXPECT_EQ(c0, got) << where << ": written though not taken";
     return;
   }
-  for (size_t i = 0; i < got.size(); ++i) {
-    if (got[i] != want[i]) {
-      ADD_FAILURE() << where << ": element " << i << " is " << got[i]
-                    << ", the integer kernels " << want[i];
-      return;
-    }
-  }
+  amdahl_test::ExpectSameAsIntegerKernels(got, want, where);
 }
 
 TYPED_TEST(GemmPairsTest, EqualsTheIntegerKernelsOnEveryTarget) {
@@ -163,7 +144,8 @@ TEST(GemmPairs, OnByDefaultWithoutWisdom) {
 TEST(GemmPairs, RunsThroughGemmWhenOnAndTheSettingIsChecked) {
   const int before = amdahl::detail::SetIntegerGemmOnPairs(1);
   const size_t m = 70, n = 50, k = 90;
-  const std::vector<int64_t> a = Values<int64_t>(k * m, 9, 4), b = Values<int64_t>(n * k, 9, 5);
+  const std::vector<int64_t> a = BoundedIntegers<int64_t>(k * m, 9, 4);
+  const std::vector<int64_t> b = BoundedIntegers<int64_t>(n * k, 9, 5);
   std::vector<int64_t> want(m * n, 2), got(m * n, 2);
   const bool on_float = amdahl::detail::SetIntegerGemmOnFloat(false);
   amdahl::Gemm(amdahl::Trans::kNo, amdahl::Trans::kYes, m, n, k, int64_t{3}, a.data(), m,

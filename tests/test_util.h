@@ -67,6 +67,34 @@ std::vector<T> RandomVector(size_t n, uint32_t seed) {
   return v;
 }
 
+// Integers uniform in [-max, max], with both extremes present (n > 1).
+template <typename T>
+std::vector<T> BoundedIntegers(size_t n, int64_t max, uint32_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int64_t> dist(-max, max);
+  std::vector<T> v(n);
+  for (auto& x : v) x = static_cast<T>(dist(rng));
+  if (n > 1) {
+    v[0] = static_cast<T>(max);
+    v[n - 1] = static_cast<T>(-max);
+  }
+  return v;
+}
+
+// One failure at the first element where `got` differs from the integer
+// kernels' `want`, naming `where`.
+template <typename T>
+void ExpectSameAsIntegerKernels(const std::vector<T>& got, const std::vector<T>& want,
+                                const std::string& where) {
+  for (size_t i = 0; i < got.size(); ++i) {
+    if (got[i] != want[i]) {
+      ADD_FAILURE() << where << ": element " << i << " is " << got[i]
+                    << ", the integer kernels " << want[i];
+      return;
+    }
+  }
+}
+
 // alpha and beta sets: for integers, values other than 0 and 1 that stay
 // integers (0.7 would be cast to 0).
 template <typename T>

@@ -26,7 +26,7 @@ namespace {
 // from 32^3 on for i32 and i64 (i64 64^3: 7.2 us against 24 us), ties below.
 constexpr double kMinWork = 32.0 * 32 * 32;
 // The float copies of A, B and the product together (as doubles), at most.
-constexpr size_t kMaxTemporaryBytes = size_t{1} << 30;
+constexpr size_t kMaxTemporaryBytes = kExactMaxCopyBytes;
 
 // Blocks of k shallower than these cost more in passes over C than the
 // float units save (each block adds an m x n conversion pass).
@@ -36,9 +36,8 @@ constexpr uint64_t kMinBlockF64 = 64;
 std::atomic<bool> g_on_float{true};
 
 // Float copies of A, B and the product, per calling thread, kept up to
-// kKeepBytes: a fresh block (24 MB for the notebook's 1000^2) would fault
-// its pages in on every call.
-constexpr size_t kKeepBytes = size_t{64} << 20;
+// kKeepBytes.
+constexpr size_t kKeepBytes = kExactKeepBytes;
 
 thread_local ScratchBuffer t_scratch;
 
@@ -55,9 +54,7 @@ uint64_t Convert(const I* src, size_t rows, size_t cols, size_t ld, F* dst) {
   ParallelFor(0, rows, grain, [&](size_t r0, size_t r1) {
     I lo, hi;
     ops::IntToFloat(src + r0 * ld, r1 - r0, cols, ld, dst + r0 * cols, &lo, &hi);
-    // |lo| as unsigned: -(lo + 1) + 1 does not overflow for the minimum.
-    const uint64_t abs_lo = lo < 0 ? static_cast<uint64_t>(-(lo + 1)) + 1 : 0;
-    part[r0 / grain] = std::max<uint64_t>(abs_lo, hi > 0 ? static_cast<uint64_t>(hi) : 0);
+    part[r0 / grain] = AbsMax(lo, hi);
   });
   return *std::max_element(part.begin(), part.end());
 }

@@ -8,12 +8,29 @@
 #ifndef AMDAHL_KERNELS_GEMM_EXACT_H_
 #define AMDAHL_KERNELS_GEMM_EXACT_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
 #include "amdahl/export.h"
 
 namespace amdahl {
+
+// The exact integer paths' copies (float, sliced or int16 pairs) together
+// take at most kExactMaxCopyBytes, and each calling thread keeps up to
+// kExactKeepBytes of them between calls (a fresh block would fault its
+// pages in on every call: 24 MB of floats for the notebook's 1000^2).
+constexpr size_t kExactMaxCopyBytes = size_t{1} << 30;
+constexpr size_t kExactKeepBytes = size_t{64} << 20;
+
+// The largest |x| over a range [lo, hi] of an integer type, as unsigned (the
+// type's minimum included).
+template <typename I>
+uint64_t AbsMax(I lo, I hi) {
+  // -(lo + 1) + 1 does not overflow for the minimum.
+  const uint64_t abs_lo = lo < 0 ? static_cast<uint64_t>(-(lo + 1)) + 1 : 0;
+  return std::max<uint64_t>(abs_lo, hi > 0 ? static_cast<uint64_t>(hi) : 0);
+}
 
 // The float type an integer product runs in exactly, and the depth of k
 // per float GEMM.

@@ -13,6 +13,7 @@
 #include "amdahl/pool.h"
 #include "amdahl/wisdom.h"
 #include "lib/hooks.h"
+#include "lib/kernels/gemm_exact.h"
 #include "lib/kernels/gemm_grid.h"
 #include "lib/kernels/scratch_buffer.h"
 #include "lib/ops/gemm_pairs.h"
@@ -23,23 +24,16 @@ namespace {
 // Blocks of k shallower than this many pairs (a pass over C each) are left
 // to the float path.
 constexpr uint64_t kMinBlockPairs = 64;
-// The packed copies of A and B together, at most.
-constexpr size_t kMaxPackedBytes = size_t{1} << 30;
-// Kept per calling thread between calls up to this (the notebook's 1000^3
-// packs 4 MB; a fresh block would fault its pages in on every call).
-constexpr size_t kKeepBytes = size_t{64} << 20;
-
 // -1: the wisdom decides; 0 off; 1 on.
 std::atomic<int> g_pairs{-1};
 
 thread_local ScratchBuffer t_packed;
 
-template <typename I>
-uint64_t AbsMax(I lo, I hi) {
-  // |lo| as unsigned: -(lo + 1) + 1 does not overflow for the minimum.
-  const uint64_t abs_lo = lo < 0 ? static_cast<uint64_t>(-(lo + 1)) + 1 : 0;
-  return std::max<uint64_t>(abs_lo, hi > 0 ? static_cast<uint64_t>(hi) : 0);
-}
+// Gives the copies' block back on every way out when it grew past what a
+// thread keeps.
+struct TrimOnExit {
+  ~TrimOnExit() { t_packed.Trim(kExactKeepBytes); }
+};
 
 // Words between rows of A read in place: whole cache lines, and never a
 // multiple of 2 KiB (12 rows 4 KiB apart would share one set of L1: the
@@ -56,6 +50,8 @@ struct Part {
   size_t a_at = 0, b_at = 0;  // words into the scratch
   uint64_t max_a = 0, max_b = 0;
 };
+
+thread_local std::vector<Part> t_parts;
 
 template <typename I>
 bool GemmOnPairsT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, const I* a,
@@ -75,7 +71,10 @@ bool GemmOnPairsT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, const
   // into a region of its own that the next call's copy finds in the same
   // core's cache (pinned chunks): one copy shared by the threads made every
   // call move it from core to core (2 threads at 128^3: 51 us, 1: 25 us).
-  std::vector<Part> parts(tm * tn);
+  // (The calling thread's, reused: no allocation per call. A reference, so
+  // that the workers' lambdas see the caller's parts, not their own.)
+  std::vector<Part>& parts = t_parts;
+  parts.assign(tm * tn, Part{});
   size_t words = 0;
   for (size_t t = 0; t < parts.size(); ++t) {
     Part& p = parts[t];
@@ -91,7 +90,8 @@ bool GemmOnPairsT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, const
     p.a_at = take(ta ? (rows + mr - 1) / mr * mr * pairs : rows * a_stride);
     p.b_at = take((cols + nr - 1) / nr * nr * pairs);
   }
-  if (words * sizeof(int32_t) > kMaxPackedBytes) return false;
+  if (words * sizeof(int32_t) > kExactMaxCopyBytes) return false;
+  const TrimOnExit trim;
   int32_t* scratch = static_cast<int32_t*>(t_packed.Get(words * sizeof(int32_t)));
   auto pack = [&](Part& p) {
     if (p.i1 <= p.i0 || p.j1 <= p.j0) return;
@@ -121,18 +121,12 @@ bool GemmOnPairsT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, const
     max_a = std::max(max_a, p.max_a);
     max_b = std::max(max_b, p.max_b);
   }
-  if (max_a > kPairMax || max_b > kPairMax) {
-    t_packed.Trim(kKeepBytes);
-    return false;
-  }
+  if (max_a > kPairMax || max_b > kPairMax) return false;
   // A block's int32 sums: 2 products of at most max_a max_b per pair.
   size_t block = cfg.kc;
   if (const uint64_t ab2 = 2 * max_a * max_b; ab2 > 0) {
     const uint64_t fits = static_cast<uint64_t>(std::numeric_limits<int32_t>::max()) / ab2;
-    if (fits < pairs && fits < kMinBlockPairs) {
-      t_packed.Trim(kKeepBytes);
-      return false;
-    }
+    if (fits < pairs && fits < kMinBlockPairs) return false;
     block = static_cast<size_t>(std::min<uint64_t>(block, fits));
   }
   const ops::ALayout a_layout =
@@ -147,7 +141,7 @@ bool GemmOnPairsT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, const
         const int32_t* a_panel = scratch + p.a_at +
                                  (ta ? (ic - p.i0) * pairs + pc * mr : (ic - p.i0) * a_stride + pc);
         for (size_t jc = p.j0; jc < p.j1; jc += nc_step) {
-          ops::GemmPairsMacro(tile, mc, std::min(nc_step, p.j1 - jc), kb, a_panel, a_layout,
+          ops::GemmPairsMacro(mc, std::min(nc_step, p.j1 - jc), kb, a_panel, a_layout,
                               scratch + p.b_at + (jc - p.j0) * pairs + pc * nr, nr * pairs,
                               alpha, beta_now, c + ic * ldc + jc, ldc);
         }
@@ -158,12 +152,9 @@ bool GemmOnPairsT(bool ta, bool tb, size_t m, size_t n, size_t k, I alpha, const
     run(parts[0]);
   } else {
     ParallelForPinned(0, parts.size(), 1, parts.size(), [&](size_t t0, size_t t1) {
-      for (size_t t = t0; t < t1; ++t) {
-        if (parts[t].i1 > parts[t].i0 && parts[t].j1 > parts[t].j0) run(parts[t]);
-      }
+      for (size_t t = t0; t < t1; ++t) run(parts[t]);  // (an empty part's loops do not start)
     });
   }
-  t_packed.Trim(kKeepBytes);
   return true;
 }
 

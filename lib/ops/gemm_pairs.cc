@@ -1,6 +1,6 @@
 // Per-target packing and macro-kernel of the GEMM on int16 pairs (see
-// lib/ops/gemm_pairs.h). The register tiles are the GEMM's (gemm-inl.h),
-// in int32 lanes.
+// lib/ops/gemm_pairs.h). Its register tile is one of the GEMM's
+// (gemm-inl.h), in int32 lanes.
 #include "lib/ops/gemm_pairs.h"
 
 #undef HWY_TARGET_INCLUDE
@@ -177,7 +177,8 @@ HWY_NOINLINE void StorePairEdge(const int32_t* p, size_t width, I alpha, I beta,
     for (size_t j = 0; j < n_eff; ++j) {
       const U prod = static_cast<U>(alpha) * static_cast<U>(static_cast<I>(p[i * width + j]));
       I* out = c + i * ldc + j;
-      *out = static_cast<I>(beta == I(0) ? prod : prod + static_cast<U>(beta) * static_cast<U>(*out));
+      const U old = beta == I(0) ? U(0) : static_cast<U>(beta) * static_cast<U>(*out);
+      *out = static_cast<I>(prod + old);
     }
   }
 }
@@ -299,43 +300,35 @@ HWY_NOINLINE void PairMacroTile(size_t mc, size_t nc, size_t pairs, const int32_
   }
 }
 
-template <typename I, class... Shapes>
-bool PairMacroOfList(TileList<Shapes...>, ops::GemmTile tile, size_t mc, size_t nc,
-                     size_t pairs, const int32_t* a, ops::ALayout a_layout, const int32_t* b,
-                     size_t b_sliver_stride, I alpha, I beta, I* c, size_t ldc) {
-  const size_t N = hn::Lanes(hn::ScalableTag<int32_t>());
-  const bool packed_a = a_layout.row_stride == 1 && a_layout.col_stride == tile.mr;
-  auto run = [&](auto shape) {
-    using S = decltype(shape);
-    if (tile.mr != S::MR || tile.nr != S::NV * N) return false;
-    if (packed_a) {
-      PairMacroTile<S::MR, S::NV, true>(mc, nc, pairs, a, a_layout, b, b_sliver_stride, alpha,
-                                        beta, c, ldc);
-    } else {
-      PairMacroTile<S::MR, S::NV, false>(mc, nc, pairs, a, a_layout, b, b_sliver_stride,
-                                         alpha, beta, c, ldc);
-    }
-    return true;
-  };
-  return (run(Shapes()) || ...);
-}
-
-// The tile the pairs run on. AVX-512, one core of Zen 4 (2026-11-30), in
-// L1: 12 x 2 and 14 x 2 vectors 99-100 GMAC/s, 8 x 3 89, 6 x 4 87, 4 x 4 90
-// (the f32 FMA's 58). Elsewhere the target's default GEMM tile.
-template <class... Shapes>
-ops::GemmTile PairTileOf(TileList<Shapes...> list) {
-  ops::GemmTile tiles[ops::kMaxGemmTiles];
-  TilesOf<int32_t>(list, tiles);
+// The one tile the pairs run on per target: AVX-512, one core of Zen 4
+// (2026-11-30), in L1: 12 x 2 and 14 x 2 vectors 99-100 GMAC/s, 8 x 3 89,
+// 6 x 4 87, 4 x 4 90 (the f32 FMA's 58). Elsewhere the target's default
+// GEMM tile. Only this one is compiled for the pairs.
+template <class First, class... Rest>
+First FirstShape(TileList<First, Rest...>);
 #if HWY_TARGET <= HWY_AVX3
-  for (const ops::GemmTile& t : tiles) {
-    if (t.mr == 12 && t.nr == 2 * t.lanes) return t;
-  }
+using PairTile = TileShape<12, 2>;
+#else
+using PairTile = decltype(FirstShape(GemmTiles()));
 #endif
-  return tiles[0];
+
+ops::GemmTile GemmPairsTileT() {
+  const size_t N = hn::Lanes(hn::ScalableTag<int32_t>());
+  return ops::GemmTile{PairTile::MR, PairTile::NV * N, N};
 }
 
-ops::GemmTile GemmPairsTileT() { return PairTileOf(GemmTiles()); }
+template <typename I>
+void GemmPairsMacroT(size_t mc, size_t nc, size_t pairs, const int32_t* a,
+                     ops::ALayout a_layout, const int32_t* b, size_t b_sliver_stride, I alpha,
+                     I beta, I* c, size_t ldc) {
+  if (a_layout.row_stride == 1 && a_layout.col_stride == PairTile::MR) {  // packed slivers
+    PairMacroTile<PairTile::MR, PairTile::NV, true>(mc, nc, pairs, a, a_layout, b,
+                                                    b_sliver_stride, alpha, beta, c, ldc);
+  } else {
+    PairMacroTile<PairTile::MR, PairTile::NV, false>(mc, nc, pairs, a, a_layout, b,
+                                                     b_sliver_stride, alpha, beta, c, ldc);
+  }
+}
 
 #define AMDAHL_GEMM_PAIRS_PER_TARGET(I, ID)                                                 \
   void PackPairs##ID(const I* x, size_t ld, bool trans, size_t depth, size_t extent,         \
@@ -346,12 +339,10 @@ ops::GemmTile GemmPairsTileT() { return PairTileOf(GemmTiles()); }
                       size_t dst_stride, I* lo, I* hi) {                                     \
     PairRowsOfT(x, ld, rows, depth, dst, dst_stride, lo, hi);                                \
   }                                                                                          \
-  void GemmPairsMacro##ID(ops::GemmTile tile, size_t mc, size_t nc, size_t pairs,            \
-                          const int32_t* a, ops::ALayout a_layout, const int32_t* b,         \
-                          size_t b_sliver_stride, I alpha, I beta, I* c, size_t ldc) {       \
-    const bool known = PairMacroOfList(GemmTiles(), tile, mc, nc, pairs, a, a_layout, b,     \
-                                       b_sliver_stride, alpha, beta, c, ldc);                \
-    HWY_ASSERT(known); /* the framework took the tile from GemmTilesOf(int32_t) */           \
+  void GemmPairsMacro##ID(size_t mc, size_t nc, size_t pairs, const int32_t* a,             \
+                          ops::ALayout a_layout, const int32_t* b, size_t b_sliver_stride,   \
+                          I alpha, I beta, I* c, size_t ldc) {                               \
+    GemmPairsMacroT(mc, nc, pairs, a, a_layout, b, b_sliver_stride, alpha, beta, c, ldc);    \
   }
 AMDAHL_GEMM_PAIRS_PER_TARGET(int32_t, I32)
 AMDAHL_GEMM_PAIRS_PER_TARGET(int64_t, I64)
@@ -380,10 +371,10 @@ GemmTile GemmPairsTile() { return HWY_DYNAMIC_DISPATCH(GemmPairsTileT)(); }
                   size_t dst_stride, I* lo, I* hi) {                                       \
     HWY_DYNAMIC_DISPATCH(PairRowsOf##ID)(x, ld, rows, depth, dst, dst_stride, lo, hi);     \
   }                                                                                        \
-  void GemmPairsMacro(GemmTile tile, size_t mc, size_t nc, size_t pairs, const int32_t* a, \
+  void GemmPairsMacro(size_t mc, size_t nc, size_t pairs, const int32_t* a,               \
                       ALayout a_layout, const int32_t* b, size_t b_sliver_stride, I alpha, \
                       I beta, I* c, size_t ldc) {                                          \
-    HWY_DYNAMIC_DISPATCH(GemmPairsMacro##ID)(tile, mc, nc, pairs, a, a_layout, b,          \
+    HWY_DYNAMIC_DISPATCH(GemmPairsMacro##ID)(mc, nc, pairs, a, a_layout, b,                \
                                              b_sliver_stride, alpha, beta, c, ldc);        \
   }
 AMDAHL_EXPORT_GEMM_PAIRS(int32_t, I32)

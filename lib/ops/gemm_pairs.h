@@ -25,7 +25,7 @@
 namespace amdahl {
 namespace ops {
 
-// The register tile the pairs run on here (one of GemmTilesOf(int32_t)).
+// The register tile the pairs run on here (one per target).
 AMDAHL_API GemmTile GemmPairsTile();
 
 #define AMDAHL_DECLARE_GEMM_PAIRS(I)                                                        \
@@ -44,12 +44,12 @@ AMDAHL_API GemmTile GemmPairsTile();
   AMDAHL_API void PairRowsOf(const I* x, size_t ld, size_t rows, size_t depth, int32_t* dst, \
                              size_t dst_stride, I* lo, I* hi);                             \
   /* C[0, mc) x [0, nc) = alpha * A_panel * B_block + beta * C (wrapping), over       \
-     `pairs` pair words of k: A's word (i, q) where a_layout puts element (i, p) of    \
-     lib/ops/gemm.h (packed slivers or rows in place), sliver s of B at                \
-     b + s * b_sliver_stride with rows tile.nr words apart. `tile` must be one of      \
-     GemmTilesOf(int32_t); the caller keeps every sum within int32. */                  \
-  AMDAHL_API void GemmPairsMacro(GemmTile tile, size_t mc, size_t nc, size_t pairs,         \
-                                 const int32_t* a, ALayout a_layout, const int32_t* b,      \
+     `pairs` pair words of k, on GemmPairsTile(): A's word (i, q) where a_layout puts  \
+     element (i, p) of lib/ops/gemm.h (packed slivers or rows in place), sliver s of B \
+     at b + s * b_sliver_stride with rows nr words apart. The caller keeps every sum   \
+     within int32. */                                                                   \
+  AMDAHL_API void GemmPairsMacro(size_t mc, size_t nc, size_t pairs, const int32_t* a,      \
+                                 ALayout a_layout, const int32_t* b,                        \
                                  size_t b_sliver_stride, I alpha, I beta, I* c, size_t ldc);
 AMDAHL_DECLARE_GEMM_PAIRS(int32_t)
 AMDAHL_DECLARE_GEMM_PAIRS(int64_t)
