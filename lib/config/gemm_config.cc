@@ -12,6 +12,7 @@
 #include "amdahl/pool.h"
 #include "amdahl/topology.h"
 #include "amdahl/wisdom.h"
+#include "hwy/targets.h"
 #include "lib/config/json_fields.h"
 #include "lib/config/records.h"
 #include "lib/hooks.h"
@@ -78,6 +79,8 @@ struct TargetTiles {
 };
 
 GemmConfig AnalyticalConfig(DType dtype, size_t m, size_t n, size_t k, const ops::GemmTile& tile);
+const GemmConfig& DefaultBlocks(DType dtype);
+size_t DefaultThreads(size_t m, size_t n, size_t k);
 
 }  // namespace
 
@@ -106,7 +109,9 @@ size_t RoundDown(size_t x, size_t multiple) {
 
 GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
   CheckEnum("DefaultGemmConfig", "dtype", dtype, kNumDTypes, "DType");
-  return AnalyticalConfig(dtype, m, n, k, TargetTiles(dtype).tile[0]);
+  GemmConfig c = DefaultBlocks(dtype);
+  c.threads = DefaultThreads(m, n, k);
+  return c;
 }
 
 GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k,
@@ -151,30 +156,51 @@ GemmConfig BlocksFor(DType dtype, const ops::GemmTile& tile) {
   return c;
 }
 
+// At least 0.25 MFLOP per thread (~2.5 us on a core): a fork-join costs
+// 0.2-0.6 us. (2 MFLOP kept 64^3 on one core: f32 105 GFLOPS against 183 on
+// two, Zen 4 2026-11-30.)
+size_t DefaultThreads(size_t m, size_t n, size_t k) {
+  // In integers (a double's conversions were a tenth of a tiny call).
+  uint64_t mnk = 0;
+  if (__builtin_mul_overflow(m, n, &mnk) || __builtin_mul_overflow(mnk, k, &mnk)) {
+    return NumThreads();
+  }
+  return std::clamp<size_t>(mnk / 125000, 1, NumThreads());
+}
+
 // The analytical configuration for `tile` (one of the target's: not checked
 // here) at m x n x k.
 GemmConfig AnalyticalConfig(DType dtype, size_t m, size_t n, size_t k, const ops::GemmTile& tile) {
-  // The blocks take a dozen integer divisions, a third of a 16^3 product's
-  // time: each thread keeps the last tile's per dtype.
+  GemmConfig c = BlocksFor(dtype, tile);
+  c.threads = DefaultThreads(m, n, k);
+  return c;
+}
+
+// The default tile's blocks on the running target, checked once. GEMM asks
+// on every call: the target's tiles (a dispatched call) and the blocks (a
+// dozen integer divisions) were a third of a 16^3 product's time, so each
+// thread keeps them per dtype, keyed by the target Highway chose (tests
+// switch targets).
+const GemmConfig& DefaultBlocks(DType dtype) {
   struct Cached {
-    ops::GemmTile tile{0, 0, 0};
+    size_t target = ~size_t{0};
     GemmConfig blocks;
   };
   thread_local Cached cache[kNumDTypes];
   Cached& last = cache[static_cast<size_t>(dtype)];
-  if (last.tile.mr != tile.mr || last.tile.nr != tile.nr || last.tile.lanes != tile.lanes) {
-    last.blocks = BlocksFor(dtype, tile);
-    last.tile = tile;
+  const size_t target = hwy::GetChosenTarget().GetIndex();
+  if (last.target != target) {
+    GemmConfig blocks = BlocksFor(dtype, TargetTiles(dtype).tile[0]);
+    blocks.threads = 1;
+    if (const std::string problem = GemmConfigProblem(blocks); !problem.empty()) {
+      throw Error("amdahl::DefaultGemmConfig: the analytical blocks for " +
+                  std::string(DTypeName(dtype)) + " fail their own rules: " + problem);
+    }
+    last.blocks = blocks;
+    // After the tiles: the first dispatched call is what chooses the target.
+    last.target = hwy::GetChosenTarget().GetIndex();
   }
-  GemmConfig c = last.blocks;
-  // At least 0.25 MFLOP per thread (~2.5 us on a core): a fork-join costs
-  // 0.2-0.6 us. (2 MFLOP kept 64^3 on one core: f32 105 GFLOPS against 183
-  // on two, Zen 4 2026-11-30.)
-  const double flops = 2.0 * static_cast<double>(m) * static_cast<double>(n) *
-                       static_cast<double>(k);
-  const size_t useful = static_cast<size_t>(flops / 2.5e5);
-  c.threads = std::clamp<size_t>(useful, 1, NumThreads());
-  return c;
+  return last.blocks;
 }
 
 }  // namespace

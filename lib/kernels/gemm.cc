@@ -73,8 +73,10 @@ void GemmBlocked(const GemmConfig& cfg, size_t i0, size_t m, size_t j0,
   const size_t mc_max = whole(std::min(cfg.mc, m), cfg.mr);
   const size_t nc_max = whole(std::min(cfg.nc, n), cfg.nr);
   const size_t kc_max = std::min(cfg.kc, k);
-  T* pa = static_cast<T*>(t_pack_a.Get(mc_max * kc_max * sizeof(T)));
-  T* pb = static_cast<T*>(t_pack_b.Get(nc_max * kc_max * sizeof(T)));
+  // (Operands read in place need no buffer: a small product skips the
+  // thread-local lookups.)
+  T* pa = a_in_place ? nullptr : static_cast<T*>(t_pack_a.Get(mc_max * kc_max * sizeof(T)));
+  T* pb = b_in_place ? nullptr : static_cast<T*>(t_pack_b.Get(nc_max * kc_max * sizeof(T)));
   for (size_t ic = 0; ic < m; ic += cfg.mc) {
     const size_t mc = std::min(cfg.mc, m - ic);
     for (size_t pc = 0; pc < k; pc += cfg.kc) {
@@ -116,6 +118,23 @@ struct Names {
   const char* ld_covers;
 };
 
+// The messages of GemmRowMajor's checks, out of its way (it runs on every
+// call; building the strings inline kept its checks from inlining).
+[[noreturn, gnu::noinline, gnu::cold]] void ThrowLeadingDimension(const char* name,
+                                                                   size_t value,
+                                                                   size_t at_least,
+                                                                   const char* covers) {
+  throw Error(std::string("amdahl::Gemm: ") + name + " = " + std::to_string(value) +
+              " is less than " + std::to_string(std::max<size_t>(at_least, 1)) + ", the " +
+              covers);
+}
+
+[[noreturn, gnu::noinline, gnu::cold]] void ThrowExtent(const char* name, size_t rows, size_t ld) {
+  throw Error(std::string("amdahl::Gemm: ") + name + " (" + std::to_string(rows) +
+              " rows x leading dimension " + std::to_string(ld) +
+              ") overflows the address space");
+}
+
 template <typename T>
 void GemmRowMajor(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
                   T alpha, const T* a, size_t lda, const T* b, size_t ldb,
@@ -125,11 +144,8 @@ void GemmRowMajor(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
   const size_t a_rows = ta ? k : m, a_cols = ta ? m : k;
   const size_t b_rows = tb ? n : k, b_cols = tb ? k : n;
   auto need = [&names](const char* name, size_t value, size_t at_least) {
-    if (value < std::max<size_t>(at_least, 1)) {
-      throw Error(std::string("amdahl::Gemm: ") + name + " = " +
-                  std::to_string(value) + " is less than " +
-                  std::to_string(std::max<size_t>(at_least, 1)) + ", the " +
-                  names.ld_covers);
+    if (__builtin_expect(value < std::max<size_t>(at_least, 1), 0)) {
+      ThrowLeadingDimension(name, value, at_least, names.ld_covers);
     }
   };
   need(names.lda, lda, a_cols);
@@ -139,12 +155,11 @@ void GemmRowMajor(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
     // rows * ld * sizeof(T) within half the address space (no division:
     // this runs on every call).
     size_t bytes = 0;
-    if (__builtin_mul_overflow(rows, ld, &bytes) ||
-        __builtin_mul_overflow(bytes, sizeof(T), &bytes) ||
-        bytes > std::numeric_limits<size_t>::max() / 2) {
-      throw Error(std::string("amdahl::Gemm: ") + name + " (" +
-                  std::to_string(rows) + " rows x leading dimension " +
-                  std::to_string(ld) + ") overflows the address space");
+    if (__builtin_expect(__builtin_mul_overflow(rows, ld, &bytes) ||
+                             __builtin_mul_overflow(bytes, sizeof(T), &bytes) ||
+                             bytes > std::numeric_limits<size_t>::max() / 2,
+                         0)) {
+      ThrowExtent(name, rows, ld);
     }
   };
   extent(names.a, a_rows, lda);
@@ -176,13 +191,10 @@ void GemmRowMajor(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
     if (GemmExactOnFloat(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) return;
   }
 
+  // Every source of a configuration is checked where it is made, the tile
+  // too: the defaults once per target, a wisdom entry where it is applied,
+  // an override where it is set and again (its tile) where it is read.
   const GemmConfig cfg = GetGemmConfig(DTypeOf<T>(), m, n, k);
-  // Every source of a configuration is checked where it is made (the tile
-  // too: defaults and wisdom take only this target's, an override is checked
-  // when read); this is the last line before packing.
-  if (const std::string problem = GemmConfigProblem(cfg); !problem.empty()) {
-    throw Error("amdahl::Gemm: configuration (" + std::string(cfg.source) + "): " + problem);
-  }
   const Operand<T> op_a{a, lda, ta};
   const Operand<T> op_b{b, ldb, tb};
   size_t tm = 1, tn = 1;

@@ -101,16 +101,19 @@ HWY_INLINE void StoreWholeTile(D d, const V (&acc)[MR][NV], T alpha, T beta, T* 
 }
 
 // Writes C_tile = alpha * acc + beta * C_tile for the m_eff x n_eff valid
-// elements of an edge tile. Not inlined: rare, and large.
+// elements of an edge tile, the accumulators given as MR rows of NV vectors
+// in memory. Not inlined: rare, and large. (It takes a copy, not the
+// accumulators' address: an address taken anywhere keeps them in memory
+// around the whole k loop, 16-24 stores and loads per tile.)
 template <size_t MR, size_t NV, class D, class V = hn::Vec<D>, typename T = hn::TFromD<D>>
-HWY_NOINLINE void StoreEdgeTile(D d, const V (*acc)[NV], T alpha, T beta, T* c,
-                            size_t ldc, size_t m_eff, size_t n_eff) {
+HWY_NOINLINE void StoreEdgeTile(D d, const T* HWY_RESTRICT acc, T alpha, T beta, T* c,
+                                size_t ldc, size_t m_eff, size_t n_eff) {
   const size_t N = hn::Lanes(d);
   const V valpha = hn::Set(d, alpha);
   const V vbeta = hn::Set(d, beta);
   const bool read_c = beta != T(0);
-  // Edge tile: C's valid part goes through a padded buffer, so the same
-  // vector arithmetic applies and nothing outside the tile is touched.
+  // C's valid part goes through a padded buffer, so the same vector
+  // arithmetic applies and nothing outside the tile is touched.
   HWY_ALIGN T tile[MR * NV * hn::MaxLanes(D())];
   const size_t width = NV * N;
   m_eff = HWY_MIN(m_eff, MR);  // (for the compiler's bounds analysis)
@@ -120,9 +123,9 @@ HWY_NOINLINE void StoreEdgeTile(D d, const V (*acc)[NV], T alpha, T beta, T* c,
     for (size_t j = n_eff; j < width; ++j) tile[i * width + j] = T(0);
   }
   for (size_t i = 0; i < m_eff; ++i) {
-    for (size_t v = 0; v < NV; ++v) {
-      T* t = tile + i * width + v * N;
-      hn::Store(Combine(d, acc[i][v], valpha, vbeta, t, read_c), d, t);
+    for (size_t j = 0; j < width; j += N) {
+      T* t = tile + i * width + j;
+      hn::Store(Combine(d, hn::Load(d, acc + i * width + j), valpha, vbeta, t, read_c), d, t);
     }
   }
   for (size_t i = 0; i < m_eff; ++i) {
@@ -170,7 +173,11 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
   if (m_eff == MR && n_eff == NV * N) {
     StoreWholeTile<MR, NV>(d, acc, alpha, beta, c, ldc);
   } else {
-    StoreEdgeTile<MR>(d, acc, alpha, beta, c, ldc, m_eff, n_eff);
+    HWY_ALIGN T copy[MR * NV * hn::MaxLanes(D())];
+    Unroll<MR>([&](auto i) {
+      Unroll<NV>([&](auto v) { hn::Store(acc[i][v], d, copy + (i * NV + v) * N); });
+    });
+    StoreEdgeTile<MR, NV>(d, copy, alpha, beta, c, ldc, m_eff, n_eff);
   }
 }
 
@@ -196,8 +203,8 @@ HWY_INLINE void TileOfWidth(D d, size_t vectors, size_t kc, const T* HWY_RESTRIC
 // mr x kc) stays in L1 while the B slivers of the block stream from L2.
 template <size_t MR, size_t NV, bool kPackedA, typename T>
 HWY_NOINLINE void GemmMacroTile(size_t mc, size_t nc, size_t kc,
-                                const T* HWY_RESTRICT a_panel, ops::ALayout a_layout,
-                                const T* HWY_RESTRICT b_block, ops::BLayout b_layout,
+                                const T* HWY_RESTRICT a_panel, const ops::ALayout& a_layout,
+                                const T* HWY_RESTRICT b_block, const ops::BLayout& b_layout,
                                 T alpha, T beta, T* c, size_t ldc) {
   const hn::ScalableTag<T> d;
   const size_t N = hn::Lanes(d);
@@ -220,8 +227,8 @@ HWY_NOINLINE void GemmMacroTile(size_t mc, size_t nc, size_t kc,
 // Runs the macro-kernel of the listed shape that `tile` names; false if none.
 template <typename T, class... Shapes>
 bool GemmMacroOfList(TileList<Shapes...>, ops::GemmTile tile, size_t mc, size_t nc,
-                     size_t kc, const T* a_panel, ops::ALayout a_layout, const T* b_block,
-                     ops::BLayout b_layout, T alpha, T beta, T* c, size_t ldc) {
+                     size_t kc, const T* a_panel, const ops::ALayout& a_layout, const T* b_block,
+                     const ops::BLayout& b_layout, T alpha, T beta, T* c, size_t ldc) {
   const size_t N = hn::Lanes(hn::ScalableTag<T>());
   const bool packed_a = a_layout.row_stride == 1 && a_layout.col_stride == tile.mr;
   auto run = [&](auto shape) {
@@ -241,8 +248,8 @@ bool GemmMacroOfList(TileList<Shapes...>, ops::GemmTile tile, size_t mc, size_t 
 
 template <typename T>
 void GemmMacroT(ops::GemmTile tile, size_t mc, size_t nc, size_t kc,
-                const T* HWY_RESTRICT a_panel, ops::ALayout a_layout,
-                const T* HWY_RESTRICT b_block, ops::BLayout b_layout, T alpha,
+                const T* HWY_RESTRICT a_panel, const ops::ALayout& a_layout,
+                const T* HWY_RESTRICT b_block, const ops::BLayout& b_layout, T alpha,
                 T beta, T* c, size_t ldc) {
   const bool known = GemmMacroOfList(GemmTiles(), tile, mc, nc, kc, a_panel, a_layout,
                                      b_block, b_layout, alpha, beta, c, ldc);
