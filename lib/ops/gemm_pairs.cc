@@ -283,9 +283,10 @@ HWY_INLINE void PairTileOfWidth(size_t vectors, size_t pairs, const int32_t* a,
 }
 
 template <size_t MR, size_t NV, bool kPackedA, typename I>
-HWY_NOINLINE void PairMacroTile(size_t mc, size_t nc, size_t pairs, const int32_t* a_panel,
-                                ops::ALayout a_layout, const int32_t* b_block,
-                                size_t b_sliver_stride, I alpha, I beta, I* c, size_t ldc) {
+HWY_NOINLINE AMDAHL_FLATTEN void PairMacroTile(size_t mc, size_t nc, size_t pairs,
+                                               const int32_t* a_panel, ops::ALayout a_layout,
+                                               const int32_t* b_block, size_t b_sliver_stride,
+                                               I alpha, I beta, I* c, size_t ldc) {
   const size_t N = hn::Lanes(hn::ScalableTag<int32_t>());
   const size_t NR = NV * N;
   for (size_t ir = 0; ir < mc; ir += MR) {
