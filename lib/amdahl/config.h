@@ -52,8 +52,8 @@ struct GemmConfig {
   size_t lanes = 0;         // vector lanes of that target for this type
   size_t mc = 0, kc = 0, nc = 0;
   size_t threads = 1;       // threads for this size, caller included
-  // B (not transposed, n a multiple of lanes) up to this size is read in
-  // place instead of packed.
+  // B (not transposed, n a multiple of lanes) whose k rows span up to this
+  // many bytes (k x ldb x element size) is read in place instead of packed.
   size_t b_in_place_max_bytes = 0;
   // A (not transposed) up to this size is read in place instead of packed.
   size_t a_in_place_max_bytes = 0;
