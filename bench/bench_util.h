@@ -68,6 +68,10 @@ inline std::string ThreadsSuffix(size_t threads) {
   return threads == 0 ? "" : "/threads:" + std::to_string(threads);
 }
 
+// C = A B^T (B stored transposed, "gemmnt/<dtype>/<n>"): the layout whose
+// packing is a transpose, for amdahl and the BLAS peers.
+inline std::vector<size_t> GemmTransposedSizes() { return {256, 1024}; }
+
 // The sizes of the case registry, for the peers: streaming kernels
 // (elements), GEMV and GEMM (the side n of square matrices).
 inline std::vector<size_t> StreamSizes() {

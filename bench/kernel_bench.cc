@@ -25,7 +25,31 @@ void BM_Kernel(benchmark::State& state, const CaseKind* kind, amdahl::DType dtyp
   amdahl::SetNumThreads(0);
 }
 
+// C = A B^T, row-major, at amdahl's own thread choice (gemmnt/<dtype>/<n>).
+template <typename T>
+void BM_GemmTransposedB(benchmark::State& state, size_t n) {
+  const auto a = amdahl_bench::RandomVector<T>(n * n, 1);
+  const auto b = amdahl_bench::RandomVector<T>(n * n, 2);
+  amdahl_bench::AlignedVector<T> c(n * n);
+  amdahl_bench::TimedLoop(state, "GFLOPS", 2e-9 * static_cast<double>(n * n * n), [&] {
+    amdahl::Gemm(amdahl::Trans::kNo, amdahl::Trans::kYes, n, n, n, T(1), a.data(), n, b.data(),
+                 n, T(0), c.data(), n);
+  });
+}
+
+template <typename T>
+void RegisterGemmTransposedB() {
+  for (size_t n : amdahl_bench::GemmTransposedSizes()) {
+    const std::string name = std::string("gemmnt/") + amdahl_bench::DTypeName<T>() + "/" +
+                             std::to_string(n);
+    benchmark::RegisterBenchmark(name.c_str(), BM_GemmTransposedB<T>, n)
+        ->Unit(benchmark::kMicrosecond);
+  }
+}
+
 const bool registered = [] {
+  RegisterGemmTransposedB<float>();
+  RegisterGemmTransposedB<double>();
   const size_t all = amdahl::GetTopology().usable_cores.value;
   for (const CaseKind& kind : amdahl_cases::Kinds()) {
     for (amdahl::DType dtype : amdahl_cases::AllDTypes()) {

@@ -18,7 +18,7 @@
 namespace {
 
 // CBLAS enums (values fixed by the CBLAS standard).
-constexpr int kRowMajor = 101, kNoTrans = 111;
+constexpr int kRowMajor = 101, kNoTrans = 111, kTrans = 112;
 
 using SgemmFn = void (*)(int, int, int, int, int, int, float, const float*, int,
                          const float*, int, float, float*, int);
@@ -114,21 +114,24 @@ void SetThreads(const BlasPeer& p, size_t threads) {
   if (p.set_threads) p.set_threads(static_cast<int>(threads));
 }
 
+// C = A op(B), op(B) = B^T when trans_b (gemmnt).
 template <typename T>
-void BM_PeerGemm(benchmark::State& state, const BlasPeer* p, size_t n, size_t threads) {
+void BM_PeerGemm(benchmark::State& state, const BlasPeer* p, size_t n, size_t threads,
+                 bool trans_b) {
   const auto a = amdahl_bench::RandomVector<T>(n * n, 1);
   const auto b = amdahl_bench::RandomVector<T>(n * n, 2);
   amdahl_bench::AlignedVector<T> c(n * n);
   SetThreads(*p, threads);
   const int ni = static_cast<int>(n);
+  const int tb = trans_b ? kTrans : kNoTrans;
   const amdahl_bench::WallTimer timer;
   for (auto _ : state) {
     if constexpr (std::is_same_v<T, float>) {
-      p->sgemm(kRowMajor, kNoTrans, kNoTrans, ni, ni, ni, 1.0f, a.data(), ni,
-               b.data(), ni, 0.0f, c.data(), ni);
+      p->sgemm(kRowMajor, kNoTrans, tb, ni, ni, ni, 1.0f, a.data(), ni, b.data(), ni, 0.0f,
+               c.data(), ni);
     } else {
-      p->dgemm(kRowMajor, kNoTrans, kNoTrans, ni, ni, ni, 1.0, a.data(), ni,
-               b.data(), ni, 0.0, c.data(), ni);
+      p->dgemm(kRowMajor, kNoTrans, tb, ni, ni, ni, 1.0, a.data(), ni, b.data(), ni, 0.0,
+               c.data(), ni);
     }
     benchmark::ClobberMemory();
   }
@@ -149,7 +152,16 @@ void RegisterGemm(const BlasPeer* p) {
       const std::string name = "peer:" + p->name + "/gemm/" +
                                amdahl_bench::DTypeName<T>() + "/" +
                                std::to_string(n) + amdahl_bench::ThreadsSuffix(threads);
-      benchmark::RegisterBenchmark(name.c_str(), BM_PeerGemm<T>, p, n, threads)
+      benchmark::RegisterBenchmark(name.c_str(), BM_PeerGemm<T>, p, n, threads, false)
+          ->Unit(benchmark::kMicrosecond);
+      if (all == 1) break;
+    }
+  }
+  for (size_t n : amdahl_bench::GemmTransposedSizes()) {
+    for (size_t threads : {size_t{1}, all}) {
+      const std::string name = "peer:" + p->name + "/gemmnt/" + amdahl_bench::DTypeName<T>() +
+                               "/" + std::to_string(n) + amdahl_bench::ThreadsSuffix(threads);
+      benchmark::RegisterBenchmark(name.c_str(), BM_PeerGemm<T>, p, n, threads, true)
           ->Unit(benchmark::kMicrosecond);
       if (all == 1) break;
     }
