@@ -42,25 +42,45 @@ void PackRuns(const T* src, size_t ld, size_t depth, size_t extent, size_t width
 
 // Slivers of `width` from rows read across: element (p, j) of sliver s at
 // src[(s + j) * ld + p], j < width (A not transposed: rows of A; B
-// transposed: rows of the stored B). A line of each row at a time: read one
-// p at a time across the rows, every load missed L1 when the rows were 4 KiB
-// apart (one set for all of them), and packing took a fifth of a transposed
-// 1024^3 product on Zen 4.
+// transposed: rows of the stored B). A transpose, a cache line of each row
+// at a time (read one p at a time across the rows, every load missed L1
+// when the rows were 4 KiB apart, one set for all of them, and packing took
+// a fifth of a transposed 1024^3 product on Zen 4): four rows a vector of
+// steps each, interleaved (StoreInterleaved4: four values per step, side by
+// side) and copied four values at a time.
 template <typename T>
 void PackAcross(const T* src, size_t ld, size_t depth, size_t extent, size_t width, T* dst) {
+  const hn::ScalableTag<T> d;
+  const size_t N = hn::Lanes(d);
   constexpr size_t kLine = HWY_MAX(size_t{1}, 64 / sizeof(T));
+  HWY_ALIGN T quad[4 * hn::MaxLanes(d)];
   for (size_t s = 0; s < extent; s += width) {
     const size_t count = HWY_MIN(width, extent - s);
     T* out = dst + s * depth;
     for (size_t p0 = 0; p0 < depth; p0 += kLine) {
       const size_t steps = HWY_MIN(kLine, depth - p0);
       T* block = out + p0 * width;
-      for (size_t j = 0; j < count; ++j) {
+      // Whole vectors of steps, four rows at a time.
+      const size_t vector_steps = steps / N * N;
+      size_t j = 0;
+      for (; j + 4 <= count && vector_steps != 0; j += 4) {
         const T* row = src + (s + j) * ld + p0;
-        for (size_t p = 0; p < steps; ++p) block[p * width + j] = row[p];
+        for (size_t p = 0; p < vector_steps; p += N) {
+          hn::StoreInterleaved4(hn::LoadU(d, row + p), hn::LoadU(d, row + ld + p),
+                                hn::LoadU(d, row + 2 * ld + p), hn::LoadU(d, row + 3 * ld + p),
+                                d, quad);
+          for (size_t q = 0; q < N; ++q) {
+            hwy::CopyBytes<4 * sizeof(T)>(quad + 4 * q, block + (p + q) * width + j);
+          }
+        }
+      }
+      // The rows left over, and every row's steps past the whole vectors.
+      for (size_t r = 0; r < count; ++r) {
+        const T* row = src + (s + r) * ld + p0;
+        for (size_t p = r < j ? vector_steps : 0; p < steps; ++p) block[p * width + r] = row[p];
       }
       for (size_t p = 0; p < steps; ++p) {
-        for (size_t j = count; j < width; ++j) block[p * width + j] = T(0);
+        for (size_t r = count; r < width; ++r) block[p * width + r] = T(0);
       }
     }
   }
