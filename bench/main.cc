@@ -8,6 +8,7 @@
 #include "amdahl/machine.h"
 #include "amdahl/pool.h"
 #include "amdahl/topology.h"
+#include "build_commit.h"  // generated (vcs_tag) in the build folder
 
 namespace {
 
@@ -37,7 +38,8 @@ int main(int argc, char** argv) {
 #elif defined(__GNUC__)
   benchmark::AddCustomContext("amdahl_compiler", std::string("g++ ") + __VERSION__);
 #endif
-  benchmark::AddCustomContext("amdahl_build", AMDAHL_BUILD_DESCRIPTION);
+  benchmark::AddCustomContext("amdahl_build",
+                              AMDAHL_BUILD_DESCRIPTION " commit=" AMDAHL_BUILD_COMMIT);
   // Whether the peers ran at their best (see README): record the settings.
   for (const char* var : {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "BLIS_ARCH_TYPE"}) {
     const char* v = std::getenv(var);
