@@ -211,9 +211,11 @@ HWY_INLINE void TileOfWidth(D d, size_t vectors, size_t kc, const T* HWY_RESTRIC
 // mr x kc) stays in L1 while the B slivers of the block stream from L2.
 template <size_t MR, size_t NV, bool kPackedA, typename T>
 HWY_NOINLINE AMDAHL_FLATTEN void GemmMacroTile(size_t mc, size_t nc, size_t kc,
-                                const T* HWY_RESTRICT a_panel, const ops::ALayout& a_layout,
-                                const T* HWY_RESTRICT b_block, const ops::BLayout& b_layout,
-                                T alpha, T beta, T* c, size_t ldc) {
+                                               const T* HWY_RESTRICT a_panel,
+                                               const ops::ALayout& a_layout,
+                                               const T* HWY_RESTRICT b_block,
+                                               const ops::BLayout& b_layout, T alpha, T beta,
+                                               T* c, size_t ldc) {
   const hn::ScalableTag<T> d;
   const size_t N = hn::Lanes(d);
   const size_t NR = NV * N;
@@ -235,8 +237,9 @@ HWY_NOINLINE AMDAHL_FLATTEN void GemmMacroTile(size_t mc, size_t nc, size_t kc,
 // Runs the macro-kernel of the listed shape that `tile` names; false if none.
 template <typename T, class... Shapes>
 bool GemmMacroOfList(TileList<Shapes...>, ops::GemmTile tile, size_t mc, size_t nc,
-                     size_t kc, const T* a_panel, const ops::ALayout& a_layout, const T* b_block,
-                     const ops::BLayout& b_layout, T alpha, T beta, T* c, size_t ldc) {
+                     size_t kc, const T* a_panel, const ops::ALayout& a_layout,
+                     const T* b_block, const ops::BLayout& b_layout, T alpha, T beta, T* c,
+                     size_t ldc) {
   const size_t N = hn::Lanes(hn::ScalableTag<T>());
   const bool packed_a = a_layout.row_stride == 1 && a_layout.col_stride == tile.mr;
   auto run = [&](auto shape) {

@@ -60,8 +60,8 @@ struct ALayout {
      B laid out as a_layout and b_layout say. `tile` must be one of         \
      GemmTilesOf(T). */                                                     \
   void GemmMacro(GemmTile tile, size_t mc, size_t nc, size_t kc, const T* a,  \
-                 const ALayout& a_layout, const T* b, const BLayout& b_layout, T alpha,    \
-                 T beta, T* c, size_t ldc);
+                 const ALayout& a_layout, const T* b, const BLayout& b_layout,  \
+                 T alpha, T beta, T* c, size_t ldc);
 
 AMDAHL_FOR_EACH_DTYPE(AMDAHL_DECLARE_GEMM)
 #undef AMDAHL_DECLARE_GEMM

@@ -16,8 +16,9 @@ size_t GemmTilesOne(const AMDAHL_GEMM_T*, ops::GemmTile* tiles) {
 }
 
 void GemmMacroOne(ops::GemmTile tile, size_t mc, size_t nc, size_t kc, const AMDAHL_GEMM_T* a,
-                  const ops::ALayout& a_layout, const AMDAHL_GEMM_T* b, const ops::BLayout& b_layout,
-                  AMDAHL_GEMM_T alpha, AMDAHL_GEMM_T beta, AMDAHL_GEMM_T* c, size_t ldc) {
+                  const ops::ALayout& a_layout, const AMDAHL_GEMM_T* b,
+                  const ops::BLayout& b_layout, AMDAHL_GEMM_T alpha, AMDAHL_GEMM_T beta,
+                  AMDAHL_GEMM_T* c, size_t ldc) {
   GemmMacroT(tile, mc, nc, kc, a, a_layout, b, b_layout, alpha, beta, c, ldc);
 }
 
@@ -37,8 +38,8 @@ size_t GemmTilesOf(const AMDAHL_GEMM_T* tag, GemmTile* tiles) {
 }
 
 void GemmMacro(GemmTile tile, size_t mc, size_t nc, size_t kc, const AMDAHL_GEMM_T* a,
-               const ALayout& a_layout, const AMDAHL_GEMM_T* b, const BLayout& b_layout, AMDAHL_GEMM_T alpha,
-               AMDAHL_GEMM_T beta, AMDAHL_GEMM_T* c, size_t ldc) {
+               const ALayout& a_layout, const AMDAHL_GEMM_T* b, const BLayout& b_layout,
+               AMDAHL_GEMM_T alpha, AMDAHL_GEMM_T beta, AMDAHL_GEMM_T* c, size_t ldc) {
   HWY_DYNAMIC_DISPATCH(GemmMacroOne)(tile, mc, nc, kc, a, a_layout, b, b_layout, alpha, beta,
                                      c, ldc);
 }
