@@ -221,7 +221,6 @@ GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
     c.threads = std::min(c.threads, NumThreads());
     return c;
   }
-  GemmConfig c = DefaultGemmConfig(dtype, m, n, k);
   // Measured blocks for this size, if the tuner ran here with the same tile.
   // The loader refused entries that are not whole tiles of their own mr x nr;
   // checking the result again against this target's vector length costs
@@ -229,10 +228,14 @@ GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
   if (const HostWisdom* w = ActiveWisdom()) {
     const int bucket = GemmBucket(m, n, k);
     for (const GemmWisdom& e : w->gemm) {
-      if (e.dtype == dtype && e.bucket == bucket) return ApplyGemmWisdom(c, e);
+      if (e.dtype == dtype && e.bucket == bucket) {
+        return ApplyGemmWisdom(DefaultGemmConfig(dtype, m, n, k), e);
+      }
     }
   }
-  return c;
+  // Built in the caller's result (a named copy returned on two paths was
+  // copied, and its reload stalled on the stores that had just filled it).
+  return DefaultGemmConfig(dtype, m, n, k);
 }
 
 GemmConfig ApplyGemmWisdom(const GemmConfig& defaults, const GemmWisdom& e) {
