@@ -146,24 +146,17 @@ void RegisterGemm(const BlasPeer* p) {
   // The notebook's int64 1000^3 (gemm/i64/1000) is measured against the
   // float64 detour's dgemm, same size, same run.
   if (std::is_same_v<T, double>) sizes.push_back(1000);
-  for (size_t n : sizes) {
-    for (size_t threads : {size_t{1}, all}) {
-      if (threads == all && all == 1 && threads != 1) continue;
-      const std::string name = "peer:" + p->name + "/gemm/" +
-                               amdahl_bench::DTypeName<T>() + "/" +
-                               std::to_string(n) + amdahl_bench::ThreadsSuffix(threads);
-      benchmark::RegisterBenchmark(name.c_str(), BM_PeerGemm<T>, p, n, threads, false)
-          ->Unit(benchmark::kMicrosecond);
-      if (all == 1) break;
-    }
-  }
-  for (size_t n : amdahl_bench::GemmTransposedSizes()) {
-    for (size_t threads : {size_t{1}, all}) {
-      const std::string name = "peer:" + p->name + "/gemmnt/" + amdahl_bench::DTypeName<T>() +
-                               "/" + std::to_string(n) + amdahl_bench::ThreadsSuffix(threads);
-      benchmark::RegisterBenchmark(name.c_str(), BM_PeerGemm<T>, p, n, threads, true)
-          ->Unit(benchmark::kMicrosecond);
-      if (all == 1) break;
+  // gemm (B as stored) and gemmnt (B stored transposed).
+  for (const bool trans_b : {false, true}) {
+    for (size_t n : trans_b ? amdahl_bench::GemmTransposedSizes() : sizes) {
+      for (size_t threads : {size_t{1}, all}) {
+        const std::string name = "peer:" + p->name + (trans_b ? "/gemmnt/" : "/gemm/") +
+                                 amdahl_bench::DTypeName<T>() + "/" + std::to_string(n) +
+                                 amdahl_bench::ThreadsSuffix(threads);
+        benchmark::RegisterBenchmark(name.c_str(), BM_PeerGemm<T>, p, n, threads, trans_b)
+            ->Unit(benchmark::kMicrosecond);
+        if (all == 1) break;
+      }
     }
   }
 }

@@ -78,7 +78,7 @@ struct TargetTiles {
   }
 };
 
-GemmConfig AnalyticalConfig(DType dtype, size_t m, size_t n, size_t k, const ops::GemmTile& tile);
+GemmConfig BlocksFor(DType dtype, const ops::GemmTile& tile);
 const GemmConfig& DefaultBlocks(DType dtype);
 size_t DefaultThreads(size_t m, size_t n, size_t k);
 
@@ -122,7 +122,9 @@ GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k,
                 std::to_string(tile.nr) + " is not one of this target's for " +
                 DTypeName(dtype));
   }
-  return AnalyticalConfig(dtype, m, n, k, ops::GemmTile{tile.mr, tile.nr, tile.lanes});
+  GemmConfig c = BlocksFor(dtype, ops::GemmTile{tile.mr, tile.nr, tile.lanes});
+  c.threads = DefaultThreads(m, n, k);
+  return c;
 }
 
 namespace {
@@ -168,14 +170,6 @@ size_t DefaultThreads(size_t m, size_t n, size_t k) {
     return NumThreads();
   }
   return std::clamp<size_t>(mnk / 125000, 1, NumThreads());
-}
-
-// The analytical configuration for `tile` (one of the target's: not checked
-// here) at m x n x k.
-GemmConfig AnalyticalConfig(DType dtype, size_t m, size_t n, size_t k, const ops::GemmTile& tile) {
-  GemmConfig c = BlocksFor(dtype, tile);
-  c.threads = DefaultThreads(m, n, k);
-  return c;
 }
 
 // The default tile's blocks on the running target, checked once. GEMM asks
