@@ -210,6 +210,46 @@ TYPED_TEST(GemmTest, EdgeShapesOnEveryTarget) {
   });
 }
 
+// B read in place whatever its width: a ragged last vector is loaded under a
+// mask, and C's is stored under one. Each matrix ends where an inaccessible
+// page begins (no padding), so a whole-vector access past a row's end at the
+// last row faults on every target, with or without a sanitizer.
+TYPED_TEST(GemmTest, RaggedColumnsTouchNothingPastTheMatrices) {
+  using T = TypeParam;
+  amdahl_test::ForEachTarget([&](const char* target) {
+    for (size_t n : {1, 3, 7, 9, 15, 17, 20, 33, 50}) {
+      for (size_t m : {1, 5, 9, 17}) {
+        for (size_t k : {1, 4, 19}) {
+          for (const T beta : {T(0), T(2)}) {
+            amdahl_test::GuardedBuffer a_mem(m * k * sizeof(T)), b_mem(k * n * sizeof(T)),
+                c_mem(m * n * sizeof(T));
+            T* a = amdahl_test::GuardedElements<T>(a_mem);
+            T* b = amdahl_test::GuardedElements<T>(b_mem);
+            T* c = amdahl_test::GuardedElements<T>(c_mem);
+            for (size_t i = 0; i < m * k; ++i) a[i] = T(static_cast<int>(i % 7) - 3);
+            for (size_t i = 0; i < k * n; ++i) b[i] = T(static_cast<int>(i % 5) - 2);
+            for (size_t i = 0; i < m * n; ++i) c[i] = T(static_cast<int>(i % 3));
+            std::vector<T> want(m * n);
+            for (size_t i = 0; i < m; ++i) {
+              for (size_t j = 0; j < n; ++j) {
+                T sum = 0;
+                for (size_t p = 0; p < k; ++p) sum += a[i * k + p] * b[p * n + j];
+                want[i * n + j] = sum + beta * c[i * n + j];
+              }
+            }
+            Gemm(Trans::kNo, Trans::kNo, m, n, k, T(1), a, k, b, n, beta, c, n);
+            for (size_t i = 0; i < m * n; ++i) {
+              // Small integers: exact in every type.
+              ASSERT_EQ(want[i], c[i]) << target << " m=" << m << " n=" << n << " k=" << k
+                                       << " beta=" << beta << " at " << i;
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
 TYPED_TEST(GemmTest, EveryTransposeLayoutAlphaBeta) {
   using T = TypeParam;
   std::mt19937_64 rng(7);

@@ -1,5 +1,6 @@
 #include "tests/test_util.h"
 
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,6 +10,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <new>
+#include <stdexcept>
 
 #include "hwy/targets.h"
 
@@ -52,6 +55,27 @@ std::string FreshTestDir(const std::string& tag) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir.string();
+}
+
+GuardedBuffer::GuardedBuffer(size_t bytes) {
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  const size_t data_pages = (bytes + page - 1) / page;
+  map_bytes_ = (data_pages + 1) * page;
+  map_ = mmap(nullptr, map_bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (map_ == MAP_FAILED) {
+    map_ = nullptr;
+    throw std::bad_alloc();
+  }
+  char* guard = static_cast<char*>(map_) + data_pages * page;
+  if (mprotect(guard, page, PROT_NONE) != 0) {
+    munmap(map_, map_bytes_);
+    throw std::runtime_error("GuardedBuffer: mprotect failed");
+  }
+  data_ = guard - bytes;
+}
+
+GuardedBuffer::~GuardedBuffer() {
+  if (map_ != nullptr) munmap(map_, map_bytes_);
 }
 
 void ForEachTarget(const std::function<void(const char*)>& f) {

@@ -128,6 +128,28 @@ struct DTypeNames {
   }
 };
 
+// `count` elements that end where an inaccessible page begins: reading or
+// writing one element past them faults, sanitizer or not. Zero-filled.
+class GuardedBuffer {
+ public:
+  explicit GuardedBuffer(size_t bytes);
+  ~GuardedBuffer();
+  GuardedBuffer(const GuardedBuffer&) = delete;
+  GuardedBuffer& operator=(const GuardedBuffer&) = delete;
+  // The first byte; data() + bytes is the guard page.
+  void* data() const { return data_; }
+
+ private:
+  void* map_ = nullptr;
+  size_t map_bytes_ = 0;
+  void* data_ = nullptr;
+};
+
+template <typename T>
+T* GuardedElements(GuardedBuffer& buffer) {
+  return static_cast<T*>(buffer.data());
+}
+
 // Calls f(target_name) once for every Highway target that this CPU supports
 // and the library was compiled for, with dynamic dispatch restricted to it.
 void ForEachTarget(const std::function<void(const char*)>& f);

@@ -60,12 +60,11 @@ void GemmBlocked(const GemmConfig& cfg, size_t i0, size_t m, size_t j0,
                  size_t n, size_t k, T alpha, const Operand<T>& a,
                  const Operand<T>& b, T beta, T* c, size_t ldc) {
   const ops::GemmTile tile{cfg.mr, cfg.nr, cfg.lanes};
-  // B not transposed, whole vectors wide, its rows within a span that stays
-  // in L2: the microkernel reads it in place (row stride ldb) and packing it
-  // would cost more than it saves. (The span, not the elements: rows far
-  // apart in a larger matrix would conflict in the caches.)
-  const bool b_in_place = !b.trans && n % cfg.lanes == 0 &&
-                          k * b.ld * sizeof(T) <= cfg.b_in_place_max_bytes;
+  // B not transposed, its rows within a span that stays in L2: the
+  // microkernel reads it in place (row stride ldb; a ragged last vector under
+  // a mask) and packing it would cost more than it saves. (The span, not the
+  // elements: rows far apart in a larger matrix would conflict in the caches.)
+  const bool b_in_place = !b.trans && k * b.ld * sizeof(T) <= cfg.b_in_place_max_bytes;
   // A, not transposed, is read in place up to a few MiB: packing it (a
   // transpose into mr-row slivers) costs as much as the multiply for small
   // products and saves nothing measurable for mid-sized ones.

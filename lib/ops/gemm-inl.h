@@ -108,11 +108,22 @@ HWY_INLINE void StoreWholeTile(D d, const V (&acc)[MR][NV], T alpha, T beta, T* 
   });
 }
 
+// Highway 1.0.3's MaskedLoad and BlendedStore of 32- and 64-bit lanes are
+// single instructions on AVX2 and AVX-512 that touch no memory outside the
+// mask; on the other targets they load whole vectors or go lane by lane.
+#undef AMDAHL_GEMM_MASKED_EDGES  // (set anew for each target)
+#if HWY_TARGET <= HWY_AVX2
+#define AMDAHL_GEMM_MASKED_EDGES 1
+#else
+#define AMDAHL_GEMM_MASKED_EDGES 0
+#endif
+
 // Writes C_tile = alpha * acc + beta * C_tile for the m_eff x n_eff valid
 // elements of an edge tile, the accumulators given as MR rows of NV vectors
 // in memory. Not inlined: rare, and large. (It takes a copy, not the
 // accumulators' address: an address taken anywhere keeps them in memory
-// around the whole k loop, 16-24 stores and loads per tile.)
+// around the whole k loop, 16-24 stores and loads per tile; inlined here, the
+// whole tiles' code around it ran 6 % slower at 32^3.)
 template <size_t MR, size_t NV, class D, class V = hn::Vec<D>, typename T = hn::TFromD<D>>
 HWY_NOINLINE void StoreEdgeTile(D d, const T* HWY_RESTRICT acc, T alpha, T beta, T* c,
                                 size_t ldc, size_t m_eff, size_t n_eff) {
@@ -120,12 +131,33 @@ HWY_NOINLINE void StoreEdgeTile(D d, const T* HWY_RESTRICT acc, T alpha, T beta,
   const V valpha = hn::Set(d, alpha);
   const V vbeta = hn::Set(d, beta);
   const bool read_c = beta != T(0);
-  // C's valid part goes through a padded buffer, so the same vector
-  // arithmetic applies and nothing outside the tile is touched.
-  HWY_ALIGN T tile[MR * NV * hn::MaxLanes(D())];
   const size_t width = NV * N;
   m_eff = HWY_MIN(m_eff, MR);  // (for the compiler's bounds analysis)
   n_eff = HWY_MIN(n_eff, width);
+#if AMDAHL_GEMM_MASKED_EDGES
+  // Whole vectors, then the first n_eff % N lanes of one more under a mask.
+  // (Lane by lane through a buffer, an edge tile's store took as long as its
+  // multiply at 24^3.)
+  const size_t whole = n_eff / N;
+  const auto rest = hn::FirstN(d, n_eff % N);
+  for (size_t i = 0; i < m_eff; ++i) {
+    T* row = c + i * ldc;
+    const T* acc_row = acc + i * width;
+    for (size_t v = 0; v < whole; ++v) {
+      hn::StoreU(Combine(d, hn::Load(d, acc_row + v * N), valpha, vbeta, row + v * N, read_c),
+                 d, row + v * N);
+    }
+    if (n_eff % N != 0) {
+      T* p = row + whole * N;
+      const V scaled = MulAny(d, valpha, hn::Load(d, acc_row + whole * N));
+      const V out = read_c ? MulAddAny(d, vbeta, hn::MaskedLoad(rest, d, p), scaled) : scaled;
+      hn::BlendedStore(out, rest, d, p);
+    }
+  }
+#else
+  // C's valid part goes through a padded buffer, so the same vector
+  // arithmetic applies and nothing outside the tile is touched.
+  HWY_ALIGN T tile[MR * NV * hn::MaxLanes(D())];
   for (size_t i = 0; i < m_eff; ++i) {
     for (size_t j = 0; j < n_eff; ++j) tile[i * width + j] = read_c ? c[i * ldc + j] : T(0);
     for (size_t j = n_eff; j < width; ++j) tile[i * width + j] = T(0);
@@ -139,14 +171,32 @@ HWY_NOINLINE void StoreEdgeTile(D d, const T* HWY_RESTRICT acc, T alpha, T beta,
   for (size_t i = 0; i < m_eff; ++i) {
     for (size_t j = 0; j < n_eff; ++j) c[i * ldc + j] = tile[i * width + j];
   }
+#endif
+}
+
+// Loads the first `count` (0 < count < N) lanes at p, zeros above, reading
+// nothing past p + count: the last, partial vector of a row of B read in
+// place, where a whole vector would run past the matrix.
+template <class D, typename T = hn::TFromD<D>>
+HWY_INLINE hn::Vec<D> LoadFirst(D d, const T* HWY_RESTRICT p, size_t count) {
+#if AMDAHL_GEMM_MASKED_EDGES
+  return hn::MaskedLoad(hn::FirstN(d, count), d, p);
+#else
+  HWY_ALIGN T lanes[hn::MaxLanes(D())] = {};
+  for (size_t j = 0; j < count; ++j) lanes[j] = p[j];
+  return hn::Load(d, lanes);
+#endif
 }
 
 // One tile of MR rows x NV vectors: see the contract in lib/ops/gemm.h.
 // Row p of the B sliver is at b + p * nr (nr: the row stride, the tile width
 // when packed); NV below the tile's serves the last, narrower tile of a row.
 // kPackedA: the A sliver is packed (a[p * MR + i]), one pointer for all rows;
-// else row i is read in place at rows[i][p * a_col_stride].
-template <size_t MR, size_t NV, bool kPackedA, class D, typename T = hn::TFromD<D>>
+// else row i is read in place at rows[i][p * a_col_stride]. kPartialB: the
+// tile's last vector holds fewer than N valid columns, which are all that is
+// read of it (B read in place may end there).
+template <size_t MR, size_t NV, bool kPackedA, bool kPartialB, class D,
+          typename T = hn::TFromD<D>>
 HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
                             size_t a_row_stride, size_t a_col_stride,
                             const T* HWY_RESTRICT b, size_t nr, T alpha, T beta,
@@ -159,13 +209,27 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
   if constexpr (!kPackedA) {
     Unroll<MR>([&](auto i) { rows[i] = a + HWY_MIN(i, m_eff - 1) * a_row_stride; });
   }
+  [[maybe_unused]] const size_t last_lanes = n_eff - (NV - 1) * N;
+#if AMDAHL_GEMM_MASKED_EDGES
+  [[maybe_unused]] const auto last_mask = hn::FirstN(d, last_lanes);
+#endif
 
   V acc[MR][NV];
   Unroll<MR>([&](auto i) { Unroll<NV>([&](auto v) { acc[i][v] = hn::Zero(d); }); });
 
   for (size_t p = 0, off = 0; p < kc; ++p, off += a_col_stride) {
     V bv[NV];
-    Unroll<NV>([&](auto v) { bv[v] = hn::LoadU(d, b + v * N); });
+    Unroll<NV>([&](auto v) {
+      if constexpr (kPartialB && v == NV - 1) {
+#if AMDAHL_GEMM_MASKED_EDGES
+        bv[v] = hn::MaskedLoad(last_mask, d, b + v * N);
+#else
+        bv[v] = LoadFirst(d, b + v * N, last_lanes);
+#endif
+      } else {
+        bv[v] = hn::LoadU(d, b + v * N);
+      }
+    });
     Unroll<MR>([&](auto i) {
       V ai;
       if constexpr (kPackedA) {
@@ -189,8 +253,20 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
   }
 }
 
+// A tile whose last vector is partial, out of line: inlined beside the whole
+// tiles' kernels, it made those 2-5 % slower at 32^3 and 64^3.
+template <size_t MR, size_t NV, bool kPackedA, class D, typename T = hn::TFromD<D>>
+HWY_NOINLINE AMDAHL_FLATTEN void PartialTile(D d, size_t kc, const T* HWY_RESTRICT a,
+                                             size_t a_row_stride, size_t a_col_stride,
+                                             const T* HWY_RESTRICT b, size_t nr, T alpha,
+                                             T beta, T* c, size_t ldc, size_t m_eff,
+                                             size_t n_eff) {
+  MicroKernel<MR, NV, kPackedA, true>(d, kc, a, a_row_stride, a_col_stride, b, nr, alpha,
+                                      beta, c, ldc, m_eff, n_eff);
+}
+
 // The tile of MR rows x NV vectors, or of fewer vectors for the last tile of
-// a row (`vectors` of them).
+// a row (`vectors` of them), its last vector partial or not.
 template <size_t MR, size_t NV, bool kPackedA, class D, typename T = hn::TFromD<D>>
 HWY_INLINE void TileOfWidth(D d, size_t vectors, size_t kc, const T* HWY_RESTRICT a,
                             size_t a_row_stride, size_t a_col_stride,
@@ -203,8 +279,13 @@ HWY_INLINE void TileOfWidth(D d, size_t vectors, size_t kc, const T* HWY_RESTRIC
       return;
     }
   }
-  MicroKernel<MR, NV, kPackedA>(d, kc, a, a_row_stride, a_col_stride, b, nr, alpha, beta,
-                                c, ldc, m_eff, n_eff);
+  if (n_eff % hn::Lanes(d) != 0) {
+    PartialTile<MR, NV, kPackedA>(d, kc, a, a_row_stride, a_col_stride, b, nr, alpha, beta, c,
+                                  ldc, m_eff, n_eff);
+  } else {
+    MicroKernel<MR, NV, kPackedA, false>(d, kc, a, a_row_stride, a_col_stride, b, nr, alpha,
+                                         beta, c, ldc, m_eff, n_eff);
+  }
 }
 
 // Macro-kernel: every tile of the mc x nc block. The A sliver (broadcast,

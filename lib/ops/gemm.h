@@ -35,8 +35,8 @@ constexpr size_t kMaxGemmTiles = 8;
 // Where the macro-kernel finds element (p, j) of the B block:
 // b[p * row_stride + (j / nr) * sliver_stride + j % nr]. Packed slivers:
 // {nr, nr * kc}. B read in place (row-major, not transposed): {ldb, nr};
-// then columns are read only in whole vectors, so nc must be a multiple of
-// `lanes`.
+// columns past nc are never read (a last, partial vector is loaded under a
+// mask where the target has one, else lane by lane).
 struct BLayout {
   size_t row_stride;
   size_t sliver_stride;
