@@ -129,7 +129,8 @@ const std::vector<CaseKind>& Kinds() {
            return std::make_unique<GemmCase<typename decltype(tag)::type>>(n);
          });
        },
-       {32, 64, 128, 256, 512, 1024, 2048}, true},
+       // (20 and 50: widths that are not whole vectors, the ragged edges.)
+       {20, 32, 50, 64, 128, 256, 512, 1024, 2048}, true},
   };
   return kinds;
 }
