@@ -63,8 +63,18 @@ HWY_INLINE void Unroll(F&& f) {
 // left one out of line, the accumulators it captures lived in memory around
 // the whole k loop (4-8 % at 32^3 and 64^3 on Zen 4, appearing and vanishing
 // with unrelated changes to this file; 143 lambdas were out of line after
-// one such change).
+// one such change). Sanitizer builds leave it out: instrumented, a flattened macro-kernel
+// took minutes to compile, and speed is not what those builds are for.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define AMDAHL_FLATTEN
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define AMDAHL_FLATTEN
+#endif
+#endif
+#ifndef AMDAHL_FLATTEN
 #define AMDAHL_FLATTEN __attribute__((flatten))
+#endif
 
 template <typename T, class... Shapes>
 size_t TilesOf(TileList<Shapes...>, ops::GemmTile* tiles) {
@@ -253,20 +263,23 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
   }
 }
 
-// A tile whose last vector is partial, out of line: inlined beside the whole
-// tiles' kernels, it made those 2-5 % slower at 32^3 and 64^3.
-template <size_t MR, size_t NV, bool kPackedA, class D, typename T = hn::TFromD<D>>
+// The last, partial vector of a row of tiles (fewer than N columns), as a
+// one-vector tile of its own, out of line: one more kernel per row count,
+// not per shape (a partial variant of every shape and width doubled the
+// kernels' build time; inlined beside the whole tiles, it made those 2-5 %
+// slower at 32^3 and 64^3).
+template <size_t MR, bool kPackedA, class D, typename T = hn::TFromD<D>>
 HWY_NOINLINE AMDAHL_FLATTEN void PartialTile(D d, size_t kc, const T* HWY_RESTRICT a,
                                              size_t a_row_stride, size_t a_col_stride,
                                              const T* HWY_RESTRICT b, size_t nr, T alpha,
                                              T beta, T* c, size_t ldc, size_t m_eff,
                                              size_t n_eff) {
-  MicroKernel<MR, NV, kPackedA, true>(d, kc, a, a_row_stride, a_col_stride, b, nr, alpha,
-                                      beta, c, ldc, m_eff, n_eff);
+  MicroKernel<MR, 1, kPackedA, true>(d, kc, a, a_row_stride, a_col_stride, b, nr, alpha, beta,
+                                     c, ldc, m_eff, n_eff);
 }
 
 // The tile of MR rows x NV vectors, or of fewer vectors for the last tile of
-// a row (`vectors` of them), its last vector partial or not.
+// a row (`vectors` of them), whole vectors.
 template <size_t MR, size_t NV, bool kPackedA, class D, typename T = hn::TFromD<D>>
 HWY_INLINE void TileOfWidth(D d, size_t vectors, size_t kc, const T* HWY_RESTRICT a,
                             size_t a_row_stride, size_t a_col_stride,
@@ -279,13 +292,8 @@ HWY_INLINE void TileOfWidth(D d, size_t vectors, size_t kc, const T* HWY_RESTRIC
       return;
     }
   }
-  if (n_eff % hn::Lanes(d) != 0) {
-    PartialTile<MR, NV, kPackedA>(d, kc, a, a_row_stride, a_col_stride, b, nr, alpha, beta, c,
-                                  ldc, m_eff, n_eff);
-  } else {
-    MicroKernel<MR, NV, kPackedA, false>(d, kc, a, a_row_stride, a_col_stride, b, nr, alpha,
-                                         beta, c, ldc, m_eff, n_eff);
-  }
+  MicroKernel<MR, NV, kPackedA, false>(d, kc, a, a_row_stride, a_col_stride, b, nr, alpha,
+                                       beta, c, ldc, m_eff, n_eff);
 }
 
 // Macro-kernel: every tile of the mc x nc block. The A sliver (broadcast,
@@ -306,11 +314,19 @@ HWY_NOINLINE AMDAHL_FLATTEN void GemmMacroTile(size_t mc, size_t nc, size_t kc,
     for (size_t jr = 0; jr < nc; jr += NR) {
       const T* b = b_block + jr / NR * b_layout.sliver_stride;
       const size_t n_eff = HWY_MIN(NR, nc - jr);
-      // The last tile of a row uses only the vectors it needs.
-      const size_t vectors = (n_eff + N - 1) / N;
-      TileOfWidth<MR, NV, kPackedA>(d, vectors, kc, a, a_layout.row_stride,
-                                    a_layout.col_stride, b, b_layout.row_stride, alpha, beta,
-                                    c + ir * ldc + jr, ldc, m_eff, n_eff);
+      // The last tile of a row uses only the whole vectors it needs; a last,
+      // partial vector is a tile of its own.
+      const size_t whole = n_eff / N * N;
+      if (whole != 0) {
+        TileOfWidth<MR, NV, kPackedA>(d, whole / N, kc, a, a_layout.row_stride,
+                                      a_layout.col_stride, b, b_layout.row_stride, alpha, beta,
+                                      c + ir * ldc + jr, ldc, m_eff, whole);
+      }
+      if (whole != n_eff) {
+        PartialTile<MR, kPackedA>(d, kc, a, a_layout.row_stride, a_layout.col_stride, b + whole,
+                                  b_layout.row_stride, alpha, beta, c + ir * ldc + jr + whole,
+                                  ldc, m_eff, n_eff - whole);
+      }
     }
   }
 }
