@@ -184,19 +184,18 @@ HWY_NOINLINE void StoreEdgeTile(D d, const T* HWY_RESTRICT acc, T alpha, T beta,
 #endif
 }
 
+#if !AMDAHL_GEMM_MASKED_EDGES
 // Loads the first `count` (0 < count < N) lanes at p, zeros above, reading
 // nothing past p + count: the last, partial vector of a row of B read in
-// place, where a whole vector would run past the matrix.
+// place, where a whole vector would run past the matrix (targets without a
+// masked load).
 template <class D, typename T = hn::TFromD<D>>
 HWY_INLINE hn::Vec<D> LoadFirst(D d, const T* HWY_RESTRICT p, size_t count) {
-#if AMDAHL_GEMM_MASKED_EDGES
-  return hn::MaskedLoad(hn::FirstN(d, count), d, p);
-#else
   HWY_ALIGN T lanes[hn::MaxLanes(D())] = {};
   for (size_t j = 0; j < count; ++j) lanes[j] = p[j];
   return hn::Load(d, lanes);
-#endif
 }
+#endif
 
 // One tile of MR rows x NV vectors: see the contract in lib/ops/gemm.h.
 // Row p of the B sliver is at b + p * nr (nr: the row stride, the tile width
@@ -296,6 +295,49 @@ HWY_INLINE void TileOfWidth(D d, size_t vectors, size_t kc, const T* HWY_RESTRIC
                                        beta, c, ldc, m_eff, n_eff);
 }
 
+// One row of tiles: the m_eff (<= MR) rows of an A sliver (rows a_row_stride
+// apart, steps of k a_col_stride apart) times the nc columns of the B block,
+// into C's rows at c.
+template <size_t MR, size_t NV, bool kPackedA, typename T>
+HWY_INLINE void RowOfTiles(size_t nc, size_t kc, const T* HWY_RESTRICT a, size_t a_row_stride,
+                           size_t a_col_stride, const T* HWY_RESTRICT b_block,
+                           const ops::BLayout& b_layout, T alpha, T beta, T* c, size_t ldc,
+                           size_t m_eff) {
+  const hn::ScalableTag<T> d;
+  const size_t N = hn::Lanes(d);
+  const size_t NR = NV * N;
+  for (size_t jr = 0; jr < nc; jr += NR) {
+    const T* b = b_block + jr / NR * b_layout.sliver_stride;
+    const size_t n_eff = HWY_MIN(NR, nc - jr);
+    // The last tile of a row uses only the whole vectors it needs; a last,
+    // partial vector is a tile of its own.
+    const size_t whole = n_eff / N * N;
+    if (whole != 0) {
+      TileOfWidth<MR, NV, kPackedA>(d, whole / N, kc, a, a_row_stride, a_col_stride, b,
+                                    b_layout.row_stride, alpha, beta, c + jr, ldc, m_eff, whole);
+    }
+    if (whole != n_eff) {
+      PartialTile<MR, kPackedA>(d, kc, a, a_row_stride, a_col_stride, b + whole,
+                                b_layout.row_stride, alpha, beta, c + jr + whole, ldc, m_eff,
+                                n_eff - whole);
+    }
+  }
+}
+
+// A last row of tiles of at most 4 rows, where the shape has more: 4-row
+// tiles, which compute no padding rows. Out of line, one per width rather
+// than per shape; a packed sliver is read as in place (rows 1 apart, steps of
+// k MR apart).
+template <size_t NV, typename T>
+HWY_NOINLINE AMDAHL_FLATTEN void FewRowsOfTiles(size_t nc, size_t kc, const T* HWY_RESTRICT a,
+                                                size_t a_row_stride, size_t a_col_stride,
+                                                const T* HWY_RESTRICT b_block,
+                                                const ops::BLayout& b_layout, T alpha, T beta,
+                                                T* c, size_t ldc, size_t m_eff) {
+  RowOfTiles<4, NV, false>(nc, kc, a, a_row_stride, a_col_stride, b_block, b_layout, alpha,
+                           beta, c, ldc, m_eff);
+}
+
 // Macro-kernel: every tile of the mc x nc block. The A sliver (broadcast,
 // mr x kc) stays in L1 while the B slivers of the block stream from L2.
 template <size_t MR, size_t NV, bool kPackedA, typename T>
@@ -305,29 +347,18 @@ HWY_NOINLINE AMDAHL_FLATTEN void GemmMacroTile(size_t mc, size_t nc, size_t kc,
                                                const T* HWY_RESTRICT b_block,
                                                const ops::BLayout& b_layout, T alpha, T beta,
                                                T* c, size_t ldc) {
-  const hn::ScalableTag<T> d;
-  const size_t N = hn::Lanes(d);
-  const size_t NR = NV * N;
   for (size_t ir = 0; ir < mc; ir += MR) {
     const T* a = a_panel + ir / MR * a_layout.sliver_stride;
     const size_t m_eff = HWY_MIN(MR, mc - ir);
-    for (size_t jr = 0; jr < nc; jr += NR) {
-      const T* b = b_block + jr / NR * b_layout.sliver_stride;
-      const size_t n_eff = HWY_MIN(NR, nc - jr);
-      // The last tile of a row uses only the whole vectors it needs; a last,
-      // partial vector is a tile of its own.
-      const size_t whole = n_eff / N * N;
-      if (whole != 0) {
-        TileOfWidth<MR, NV, kPackedA>(d, whole / N, kc, a, a_layout.row_stride,
-                                      a_layout.col_stride, b, b_layout.row_stride, alpha, beta,
-                                      c + ir * ldc + jr, ldc, m_eff, whole);
-      }
-      if (whole != n_eff) {
-        PartialTile<MR, kPackedA>(d, kc, a, a_layout.row_stride, a_layout.col_stride, b + whole,
-                                  b_layout.row_stride, alpha, beta, c + ir * ldc + jr + whole,
-                                  ldc, m_eff, n_eff - whole);
+    if constexpr (MR > 4) {
+      if (m_eff <= 4) {
+        FewRowsOfTiles<NV>(nc, kc, a, a_layout.row_stride, a_layout.col_stride, b_block,
+                           b_layout, alpha, beta, c + ir * ldc, ldc, m_eff);
+        continue;
       }
     }
+    RowOfTiles<MR, NV, kPackedA>(nc, kc, a, a_layout.row_stride, a_layout.col_stride, b_block,
+                                 b_layout, alpha, beta, c + ir * ldc, ldc, m_eff);
   }
 }
 
