@@ -20,14 +20,8 @@
 #include <vector>
 
 #include "amdahl/amdahl.h"
+#include "lib/runtime/sanitized.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define AMDAHL_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define AMDAHL_SANITIZED 1
-#endif
-#endif
 
 namespace amdahl {
 namespace {
@@ -226,7 +220,7 @@ TEST(Load, SixteenThreadsMixedKernels) {
               "bytes, resident %+.1f MiB\n",
               static_cast<unsigned long long>(calls1), seconds, kThreads,
               static_cast<unsigned long long>(measured), heap_growth, rss_growth / (1 << 20));
-#ifndef AMDAHL_SANITIZED
+#if !AMDAHL_SANITIZED
   // Flat: the heap in use between two moments when no call is in flight
   // grows by less than 4 bytes per call (0.3 measured here: the allocator
   // still settling; a leak of even one block per 8 calls would be 4 bytes

@@ -21,6 +21,7 @@
 #include "amdahl/topology.h"
 #include "tests/test_util.h"
 #include "lib/hooks.h"
+#include "lib/runtime/sanitized.h"
 
 namespace amdahl {
 namespace {
@@ -209,13 +210,7 @@ TEST(Pool, ChildWithoutRoomForThreads) {
 
 TEST(Pool, GoesOnWhenThreadsCannotBeCreated) {
   if (amdahl_test::IsChild()) GTEST_SKIP();
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  GTEST_SKIP() << "sanitizers reserve address space of their own";
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-  GTEST_SKIP() << "sanitizers reserve address space of their own";
-#endif
-#endif
+  if (AMDAHL_SANITIZED) GTEST_SKIP() << "sanitizers reserve address space of their own";
   if (GetTopology().usable_cores.value < 2) GTEST_SKIP() << "no worker to fail";
   const auto r = amdahl_test::RunSelf("", "Pool.ChildWithoutRoomForThreads");
   EXPECT_EQ(0, r.exit_code) << r.output;

@@ -16,6 +16,7 @@
 #include "hwy/highway.h"
 #include "lib/ops/gemm.h"
 #include "lib/ops/lanes-inl.h"
+#include "lib/runtime/sanitized.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace amdahl {
@@ -65,14 +66,9 @@ HWY_INLINE void Unroll(F&& f) {
 // with unrelated changes to this file; 143 lambdas were out of line after
 // one such change). Sanitizer builds leave it out: instrumented, a flattened macro-kernel
 // took minutes to compile, and speed is not what those builds are for.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#if AMDAHL_SANITIZED
 #define AMDAHL_FLATTEN
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define AMDAHL_FLATTEN
-#endif
-#endif
-#ifndef AMDAHL_FLATTEN
+#else
 #define AMDAHL_FLATTEN __attribute__((flatten))
 #endif
 
@@ -201,9 +197,9 @@ HWY_INLINE hn::Vec<D> LoadFirst(D d, const T* HWY_RESTRICT p, size_t count) {
 // Row p of the B sliver is at b + p * nr (nr: the row stride, the tile width
 // when packed); NV below the tile's serves the last, narrower tile of a row.
 // kPackedA: the A sliver is packed (a[p * MR + i]), one pointer for all rows;
-// else row i is read in place at rows[i][p * a_col_stride]. kPartialB: the
-// tile's last vector holds fewer than N valid columns, which are all that is
-// read of it (B read in place may end there).
+// else row i is read in place at rows[i][p * a_col_stride]. kPartialB: a
+// one-vector tile of fewer than N valid columns, which are all that is read
+// of B (read in place, it may end there).
 template <size_t MR, size_t NV, bool kPackedA, bool kPartialB, class D,
           typename T = hn::TFromD<D>>
 HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
@@ -218,9 +214,9 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
   if constexpr (!kPackedA) {
     Unroll<MR>([&](auto i) { rows[i] = a + HWY_MIN(i, m_eff - 1) * a_row_stride; });
   }
-  [[maybe_unused]] const size_t last_lanes = n_eff - (NV - 1) * N;
+  static_assert(!kPartialB || NV == 1, "a partial vector is a tile of its own");
 #if AMDAHL_GEMM_MASKED_EDGES
-  [[maybe_unused]] const auto last_mask = hn::FirstN(d, last_lanes);
+  [[maybe_unused]] const auto partial = hn::FirstN(d, n_eff);  // (used if kPartialB)
 #endif
 
   V acc[MR][NV];
@@ -229,11 +225,11 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
   for (size_t p = 0, off = 0; p < kc; ++p, off += a_col_stride) {
     V bv[NV];
     Unroll<NV>([&](auto v) {
-      if constexpr (kPartialB && v == NV - 1) {
+      if constexpr (kPartialB) {
 #if AMDAHL_GEMM_MASKED_EDGES
-        bv[v] = hn::MaskedLoad(last_mask, d, b + v * N);
+        bv[v] = hn::MaskedLoad(partial, d, b);
 #else
-        bv[v] = LoadFirst(d, b + v * N, last_lanes);
+        bv[v] = LoadFirst(d, b, n_eff);
 #endif
       } else {
         bv[v] = hn::LoadU(d, b + v * N);
