@@ -85,8 +85,9 @@ inline std::vector<size_t> GemmSizes() {
 }
 
 // Bytes read plus written per element (Axpy reads y too), as amdahl counts.
+// "scal" is Scale in place (y = a y), BLAS's scal: the same two arrays' worth.
 inline size_t StreamBytes(const std::string& kernel, size_t elem) {
-  if (kernel == "scale" || kernel == "dot") return 2 * elem;
+  if (kernel == "scale" || kernel == "scal" || kernel == "dot") return 2 * elem;
   if (kernel == "sum") return elem;
   return 3 * elem;
 }

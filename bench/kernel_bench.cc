@@ -37,6 +37,25 @@ void BM_GemmTransposedB(benchmark::State& state, size_t n) {
   });
 }
 
+// y = -y, Scale in place at amdahl's own thread choice (scal/<dtype>/<n>):
+// BLAS's scal does this, so it is what the BLAS peers are compared with.
+template <typename T>
+void BM_ScaleInPlace(benchmark::State& state, size_t n) {
+  amdahl_bench::AlignedVector<T> y = amdahl_bench::RandomVector<T>(n, 2);
+  amdahl_bench::TimedLoop(state, "GBps",
+                          1e-9 * static_cast<double>(amdahl_bench::StreamBytes("scal", sizeof(T)) * n),
+                          [&] { amdahl::Scale(n, T(-1), y.data(), y.data()); });
+}
+
+template <typename T>
+void RegisterScaleInPlace() {
+  for (size_t n : amdahl_bench::StreamSizes()) {
+    benchmark::RegisterBenchmark(
+        amdahl_bench::StreamName("", "scal", amdahl_bench::DTypeName<T>(), n).c_str(),
+        BM_ScaleInPlace<T>, n);
+  }
+}
+
 template <typename T>
 void RegisterGemmTransposedB() {
   for (size_t n : amdahl_bench::GemmTransposedSizes()) {
@@ -50,6 +69,8 @@ void RegisterGemmTransposedB() {
 const bool registered = [] {
   RegisterGemmTransposedB<float>();
   RegisterGemmTransposedB<double>();
+  RegisterScaleInPlace<float>();
+  RegisterScaleInPlace<double>();
   const size_t all = amdahl::GetTopology().usable_cores.value;
   for (const CaseKind& kind : amdahl_cases::Kinds()) {
     for (amdahl::DType dtype : amdahl_cases::AllDTypes()) {

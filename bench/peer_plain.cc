@@ -4,6 +4,9 @@
 // reassociate as -ffast-math would: a plain float sum is one serial chain.
 #include <benchmark/benchmark.h>
 
+#include <string>
+#include <type_traits>
+
 #include "bench/bench_util.h"
 
 namespace {
@@ -24,6 +27,8 @@ void BM_PlainStream(benchmark::State& state, std::string kernel, size_t n) {
   const T* y0p = y0.data();
   if (kernel == "scale") {
     loop([&] { for (size_t i = 0; i < n; ++i) yp[i] = a * xp[i]; });
+  } else if (kernel == "scal") {  // in place, a = -1 as for BLAS (no overflow)
+    loop([&] { for (size_t i = 0; i < n; ++i) yp[i] = -yp[i]; });
   } else if (kernel == "axpy") {
     loop([&] { for (size_t i = 0; i < n; ++i) yp[i] += a * xp[i]; });
   } else if (kernel == "add") {
@@ -73,7 +78,9 @@ void BM_PlainGemm(benchmark::State& state, size_t n) {
 
 template <typename T>
 void Register() {
-  for (const char* kernel : {"scale", "axpy", "add", "triad", "sum", "dot"}) {
+  for (const char* kernel : {"scale", "scal", "axpy", "add", "triad", "sum", "dot"}) {
+    // scal beside BLAS's, floats only (-INT_MIN would overflow).
+    if (std::string(kernel) == "scal" && std::is_integral_v<T>) continue;
     for (size_t n : amdahl_bench::StreamSizes()) {
       benchmark::RegisterBenchmark(
           amdahl_bench::StreamName("peer:plain/", kernel, amdahl_bench::DTypeName<T>(), n)

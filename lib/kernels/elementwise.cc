@@ -12,12 +12,16 @@ namespace {
 // Runs body(begin, end, stream) over [0, n): on the caller below the serial
 // cutoff, else one contiguous part per thread, each always on the same
 // thread: repeated calls find their data in that core's cache, and long runs
-// suit the prefetchers and write-combining.
+// suit the prefetchers and write-combining. Non-temporal stores only for an
+// output that is not also read: they save reading the lines before writing
+// them, but a line just read is in cache already, and streaming it out
+// evicts it early (Axpy and Scale in place at 16 Mi, Zen 4: 25-60 % slower
+// with them).
 template <typename T, class Body>
-void RunLoop(Kernel kernel, size_t n, const Body& body) {
+void RunLoop(Kernel kernel, size_t n, bool output_is_read, const Body& body) {
   if (n == 0) return;
   const LoopConfig c = GetLoopConfig(kernel, DTypeOf<T>(), n);
-  const bool stream = c.stream_min != 0 && n >= c.stream_min;
+  const bool stream = !output_is_read && c.stream_min != 0 && n >= c.stream_min;
   if (n < c.serial_cutoff || c.threads <= 1) {
     body(0, n, stream);
     return;
@@ -32,7 +36,7 @@ void ScaleImpl(size_t n, T a, const T* x, T* y) {
   CheckNotNull("Scale", "x", x, n);
   CheckNotNull("Scale", "y", y, n);
   CheckSameOrDisjoint("Scale", "y", y, "x", x, n, sizeof(T));
-  RunLoop<T>(Kernel::kScale, n, [=](size_t b, size_t e, bool s) {
+  RunLoop<T>(Kernel::kScale, n, y == x, [=](size_t b, size_t e, bool s) {
     ops::Scale(a, x + b, y + b, e - b, s);
   });
 }
@@ -43,7 +47,7 @@ void AxpyImpl(size_t n, T a, const T* x, T* y) {
   CheckNotNull("Axpy", "x", x, n);
   CheckNotNull("Axpy", "y", y, n);
   CheckSameOrDisjoint("Axpy", "y", y, "x", x, n, sizeof(T));
-  RunLoop<T>(Kernel::kAxpy, n, [=](size_t b, size_t e, bool s) {
+  RunLoop<T>(Kernel::kAxpy, n, true, [=](size_t b, size_t e, bool s) {
     ops::Axpy(a, x + b, y + b, e - b, s);
   });
 }
@@ -56,7 +60,7 @@ void AddImpl(size_t n, const T* x, const T* y, T* z) {
   CheckNotNull("Add", "z", z, n);
   CheckSameOrDisjoint("Add", "z", z, "x", x, n, sizeof(T));
   CheckSameOrDisjoint("Add", "z", z, "y", y, n, sizeof(T));
-  RunLoop<T>(Kernel::kAdd, n, [=](size_t b, size_t e, bool s) {
+  RunLoop<T>(Kernel::kAdd, n, z == x || z == y, [=](size_t b, size_t e, bool s) {
     ops::Add(x + b, y + b, z + b, e - b, s);
   });
 }
@@ -69,7 +73,7 @@ void TriadImpl(size_t n, const T* x, T a, const T* y, T* z) {
   CheckNotNull("Triad", "z", z, n);
   CheckSameOrDisjoint("Triad", "z", z, "x", x, n, sizeof(T));
   CheckSameOrDisjoint("Triad", "z", z, "y", y, n, sizeof(T));
-  RunLoop<T>(Kernel::kTriad, n, [=](size_t b, size_t e, bool s) {
+  RunLoop<T>(Kernel::kTriad, n, z == x || z == y, [=](size_t b, size_t e, bool s) {
     ops::Triad(x + b, a, y + b, z + b, e - b, s);
   });
 }
