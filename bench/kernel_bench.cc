@@ -1,7 +1,8 @@
 // <kernel>/<dtype>/<size>: every amdahl kernel of the case registry
 // (autotune/cases.h, shared with amdahl-tune) at its own thread choice;
 // GEMM and GEMV also at one thread and at all ("/threads:<t>"). Counters as
-// the registry says: GBps (streaming kernels, GEMV) or GFLOPS (GEMM).
+// the registry says: GBps (streaming kernels, GEMV) or GFLOPS (GEMM), and
+// threads_used: the most threads the library used (what it chose).
 #include <benchmark/benchmark.h>
 
 #include <memory>
@@ -11,17 +12,25 @@
 #include "amdahl/amdahl.h"
 #include "autotune/cases.h"
 #include "bench/bench_util.h"
+#include "lib/hooks.h"
 
 namespace {
 
 using amdahl_cases::CaseKind;
 
+// TimedLoop, with the counter threads_used.
+template <class F>
+void TimedKernel(benchmark::State& state, const char* unit, double per_call, const F& f) {
+  amdahl::detail::TakeMostThreadsUsed();
+  amdahl_bench::TimedLoop(state, unit, per_call, f);
+  state.counters["threads_used"] = static_cast<double>(amdahl::detail::TakeMostThreadsUsed());
+}
+
 void BM_Kernel(benchmark::State& state, const CaseKind* kind, amdahl::DType dtype,
                size_t size, size_t threads) {
   const std::unique_ptr<amdahl_cases::Case> c = kind->make(dtype, size);
   amdahl::SetNumThreads(threads);
-  amdahl_bench::TimedLoop(state, kind->unit, 1e-9 * kind->work(dtype, size),
-                          [&] { c->Run(); });
+  TimedKernel(state, kind->unit, 1e-9 * kind->work(dtype, size), [&] { c->Run(); });
   amdahl::SetNumThreads(0);
 }
 
@@ -31,7 +40,7 @@ void BM_GemmTransposedB(benchmark::State& state, size_t n) {
   const auto a = amdahl_bench::RandomVector<T>(n * n, 1);
   const auto b = amdahl_bench::RandomVector<T>(n * n, 2);
   amdahl_bench::AlignedVector<T> c(n * n);
-  amdahl_bench::TimedLoop(state, "GFLOPS", 2e-9 * static_cast<double>(n * n * n), [&] {
+  TimedKernel(state, "GFLOPS", 2e-9 * static_cast<double>(n * n * n), [&] {
     amdahl::Gemm(amdahl::Trans::kNo, amdahl::Trans::kYes, n, n, n, T(1), a.data(), n, b.data(),
                  n, T(0), c.data(), n);
   });
@@ -42,9 +51,9 @@ void BM_GemmTransposedB(benchmark::State& state, size_t n) {
 template <typename T>
 void BM_ScaleInPlace(benchmark::State& state, size_t n) {
   amdahl_bench::AlignedVector<T> y = amdahl_bench::RandomVector<T>(n, 2);
-  amdahl_bench::TimedLoop(state, "GBps",
-                          1e-9 * static_cast<double>(amdahl_bench::StreamBytes("scal", sizeof(T)) * n),
-                          [&] { amdahl::Scale(n, T(-1), y.data(), y.data()); });
+  TimedKernel(state, "GBps",
+              1e-9 * static_cast<double>(amdahl_bench::StreamBytes("scal", sizeof(T)) * n),
+              [&] { amdahl::Scale(n, T(-1), y.data(), y.data()); });
 }
 
 template <typename T>

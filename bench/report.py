@@ -39,8 +39,10 @@ NAME = re.compile(r"^(?:peer:(?P<peer>[a-z]+)/)?(?P<kernel>[a-z]+)/(?P<dtype>[a-
 
 
 def load(path):
-    """Returns (context, rates) with rates[(peer, kernel, dtype, size)][threads] =
-    (value, unit), the median over repetitions when there are several."""
+    """Returns (context, rates, used) with rates[(peer, kernel, dtype, size)][threads]
+    = (value, unit), the median over repetitions when there are several, and
+    used[key][threads] = the most threads amdahl's kernel used in that run (its
+    counter threads_used; absent for peers)."""
     with open(path) as f:
         data = json.load(f)
     runs = defaultdict(list)
@@ -50,19 +52,22 @@ def load(path):
         name = b.get("run_name", b["name"])
         for unit in ("GFLOPS", "GBps", "ns"):
             if unit in b:
-                runs[name].append((b.get("run_type") == "aggregate", b[unit], unit))
-    rates = defaultdict(dict)
+                runs[name].append((b.get("run_type") == "aggregate", b[unit], unit,
+                                   b.get("threads_used")))
+    rates, used = defaultdict(dict), defaultdict(dict)
     for name, values in runs.items():
         m = NAME.match(name)
         if not m:
             continue
         # The median aggregate if present, else the only run.
         agg = [v for v in values if v[0]]
-        value, unit = (agg[0][1], agg[0][2]) if agg else (values[0][1], values[0][2])
+        _, value, unit, threads_used = agg[0] if agg else values[0]
         key = (m["peer"] or "amdahl", m["kernel"], m["dtype"], int(m["size"] or 0))
         threads = int(m["threads"]) if m["threads"] else 0
         rates[key][threads] = (value, unit)
-    return data.get("context", {}), rates
+        if threads_used is not None:
+            used[key][threads] = int(round(threads_used))
+    return data.get("context", {}), rates, used
 
 
 def best(entry):
@@ -86,10 +91,12 @@ def rate_of(peer, entry):
     return own(entry) if peer == "amdahl" else best(entry)[0]
 
 
-def own_defects(rates, slack=1.03):
+def own_defects(rates, used, slack=1.03):
     """Where amdahl's own choice lost to one of its fixed-thread runs in this
-    run by more than `slack`: a tuner defect to show, not to hide."""
-    out = []
+    run by more than `slack`: a tuner defect to show, not to hide. Returns
+    (defects, noise): noise, where the own choice used as many threads as the
+    faster run (the same configuration: what this run's noise is)."""
+    defects, noise = [], []
     for (p, k, d, s), entry in sorted(rates.items()):
         mine = own(entry) if p == "amdahl" and k not in ("peak", "pool") else None
         if mine is None:
@@ -98,9 +105,12 @@ def own_defects(rates, slack=1.03):
         if fixed:
             v, t = max(fixed)
             if v > slack * mine:
-                out.append(f"- {k}/{d}/{s}: own choice {fmt(mine)} < {fmt(v)} on a fixed "
-                           f"{t} threads ({v / mine:.2f}x)")
-    return out
+                chose = used.get((p, k, d, s), {}).get(0)
+                line = (f"- {k}/{d}/{s}: own choice {fmt(mine)}"
+                        + (f" (on {chose} threads)" if chose else "")
+                        + f" < {fmt(v)} on a fixed {t} threads ({v / mine:.2f}x)")
+                (noise if chose == t else defects).append(line)
+    return defects, noise
 
 
 def guard_filter():
@@ -127,7 +137,7 @@ def fmt(v, digits=1):
     return "-" if v is None else f"{v:.{digits}f}"
 
 
-def report(context, rates, peak, guard_lines):
+def report(context, rates, used, peak, guard_lines):
     lines = []
     cores = int(context.get("amdahl_usable_cores", "1") or 1)
     lines.append("# amdahl benchmark report\n")
@@ -147,8 +157,8 @@ def report(context, rates, peak, guard_lines):
                  f"f64 {fmt(peak.get(('f64', cores)))} GFLOPS on {cores} cores\n")
 
     kernels = sorted({(k, d, s) for (p, k, d, s) in rates if p == "amdahl" and k not in ("peak", "pool")})
-    lines.append("amdahl at its own thread choice (what a user gets; a fixed-thread figure is "
-                 "labelled), each peer at its best thread count. STREAM: the OpenMP triad "
+    lines.append("amdahl at its own thread choice (what a user gets; in brackets the threads "
+                 "it used; a fixed-thread figure is labelled), each peer at its best thread count. STREAM: the OpenMP triad "
                  "built -O3 -march=native; STREAM-NT: the same with non-temporal stores. "
                  "plain: one thread, -O3 -march=native, reductions with `omp simd reduction`.\n")
     lines.append("| kernel | dtype | size | amdahl | threads | % peak | best peer | amdahl / best peer | amdahl / plain | amdahl / STREAM | amdahl / STREAM-NT |")
@@ -158,6 +168,7 @@ def report(context, rates, peak, guard_lines):
         value, threads = own(entry), 0
         if value is None:  # only fixed-thread runs of this one: labelled
             value, threads = best(entry)
+        chose = used.get(("amdahl", kernel, dtype, size), {}).get(0)
         unit = next(iter(entry.values()))[1]
         peers = {p: best(rates[(p, kernel, dtype, size)])[0]
                  for p in ("openblas", "blis", "eigen", "xsmm", "dnnl") if (p, kernel, dtype, size) in rates}
@@ -172,17 +183,22 @@ def report(context, rates, peak, guard_lines):
             pk = 100 * value / p if p else None
         lines.append(
             f"| {kernel} | {dtype} | {size} | {fmt(value)} {unit} | "
-            f"{'fixed ' + str(threads) if threads else 'own choice'} | "
+            f"{'fixed ' + str(threads) if threads else 'own choice' + (f' ({chose})' if chose else '')} | "
             f"{fmt(pk, 0) + ' %' if pk else '-'} | "
             f"{best_peer[0] + ' ' + fmt(best_peer[1]) if best_peer else '-'} | "
             f"{fmt(value / best_peer[1], 2) if best_peer else '-'} | "
             f"{fmt(value / plain, 2) if plain else '-'} | "
             f"{fmt(value / stream, 2) if stream else '-'} | "
             f"{fmt(value / stream_nt, 2) if stream_nt else '-'} |")
-    defects = own_defects(rates)
+    defects, noise = own_defects(rates, used)
     lines.append("\namdahl's own thread choice below one of its fixed-thread runs (> 3 %): "
                  + ("none in this run." if not defects else ""))
     lines.extend(defects)
+    if noise:
+        lines.append("\nThe same thread count measured more than 3 % apart in this run (the "
+                     "own choice and the faster fixed run used as many threads: noise, not "
+                     "a choice):")
+        lines.extend(noise)
     # The notebook's int64 1000^3 against the float64 detour's multiply
     # (OpenBLAS dgemm, same size): same flops, so the time ratio is the
     # inverse rate ratio. Issue 14's goal: at most 0.5.
@@ -319,7 +335,7 @@ def main():
         return 0
     if not args.json:
         ap.error("BENCH.json is required")
-    context, rates = load(args.json)
+    context, rates, used = load(args.json)
     peak = fma_peaks(args.json)
     cores = int(context.get("amdahl_usable_cores", "1") or 1)
     if args.readme:
@@ -338,7 +354,7 @@ def main():
         return 1 if args.guard and not ok else 0
     out_dir = args.out or os.path.dirname(os.path.abspath(args.json))
     os.makedirs(out_dir, exist_ok=True)
-    text = report(context, rates, peak, guard_lines)
+    text = report(context, rates, used, peak, guard_lines)
     written = plots(rates, out_dir)
     text += "\nPlots: " + ", ".join(written) + "\n"
     with open(os.path.join(out_dir, "report.md"), "w") as f:

@@ -30,6 +30,12 @@ AMDAHL_API double CgroupCpuQuota(const std::string& proc_self_cgroup,
 // to the wrap). Returns false, changing nothing, once a worker exists.
 AMDAHL_API bool SetPoolEpochsForTesting(uint32_t epoch);
 
+// Returns the most threads (caller included) that a parallel call made from
+// this thread used since the last call of this function, 1 if none ran in
+// parallel, and starts counting again: what a kernel chose, for the
+// benchmarks' reports.
+AMDAHL_API size_t TakeMostThreadsUsed();
+
 // Resolves the thread count from the environment values (either may be null)
 // and the usable core count. Sets *warning when a value was rejected.
 AMDAHL_API size_t ThreadCountFromEnv(const char* amdahl_num_threads,

@@ -78,6 +78,20 @@ TEST(Pool, UsesEveryThreadItMay) {
   EXPECT_EQ(NumThreads() - 1, NumWorkersStarted());
 }
 
+TEST(Pool, CountsTheThreadsItUsed) {
+  detail::TakeMostThreadsUsed();  // forget earlier tests' calls
+  ParallelForThreads(0, 100, 10, 1, [](size_t, size_t) {});
+  EXPECT_EQ(1u, detail::TakeMostThreadsUsed()) << "one thread asked for";
+  ParallelFor(0, 1, 1, [](size_t, size_t) {});
+  EXPECT_EQ(1u, detail::TakeMostThreadsUsed()) << "one chunk";
+  const size_t threads = NumThreads();
+  ParallelForPinned(0, 100, 10, threads, [](size_t, size_t) {});
+  ParallelForThreads(0, 100, 10, 1, [](size_t, size_t) {});
+  // The most since the last take: the serial call after it does not lower it.
+  EXPECT_EQ(threads, detail::TakeMostThreadsUsed());
+  EXPECT_EQ(1u, detail::TakeMostThreadsUsed()) << "taking starts counting again";
+}
+
 TEST(Pool, CallerAffinityUntouchedWorkersPinned) {
   cpu_set_t before, after;
   ASSERT_EQ(0, sched_getaffinity(0, sizeof(before), &before));

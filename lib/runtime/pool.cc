@@ -61,6 +61,9 @@ long Futex(std::atomic<uint32_t>* word, int op, uint32_t value) {
 }
 
 thread_local bool t_in_task = false;
+// The most threads a parallel call of this thread used since the last
+// detail::TakeMostThreadsUsed() (the benchmarks report what a kernel chose).
+thread_local size_t t_most_threads = 1;
 
 struct alignas(kLine) WorkerSlot {
   std::atomic<uint32_t> start{0};    // epoch the caller asks the worker to run
@@ -97,14 +100,15 @@ class Pool {
     return true;
   }
 
-  // Returns false if another caller holds the workers.
-  bool Run(size_t begin, size_t num_chunks, size_t grain, size_t end,
-           size_t threads, bool pinned_chunks, detail::ChunkFn fn,
-           const void* ctx) {
+  // Returns how many threads took part, the caller included; 0 if another
+  // caller holds the workers or none could be started.
+  size_t Run(size_t begin, size_t num_chunks, size_t grain, size_t end,
+             size_t threads, bool pinned_chunks, detail::ChunkFn fn,
+             const void* ctx) {
     std::unique_lock<std::mutex> lock(call_mu_, std::try_to_lock);
-    if (!lock.owns_lock()) return false;
+    if (!lock.owns_lock()) return 0;
     const size_t workers = EnsureWorkers(threads - 1);
-    if (workers == 0) return false;
+    if (workers == 0) return 0;
 
     fn_ = fn;
     ctx_ = ctx;
@@ -137,7 +141,7 @@ class Pool {
       error_ = nullptr;
       std::rethrow_exception(e);
     }
-    return true;
+    return workers + 1;
   }
 
  private:
@@ -386,10 +390,13 @@ void ParallelRun(size_t begin, size_t end, size_t grain, size_t max_threads,
   size_t threads = NumThreads();
   if (max_threads != 0) threads = std::min(threads, max_threads);
   threads = std::min(threads, num_chunks);
-  if (threads > 1 && !t_in_task &&
-      GetPool().Run(begin, num_chunks, grain, end, threads,
-                    schedule == Schedule::kPinned, fn, ctx)) {
-    return;
+  if (threads > 1 && !t_in_task) {
+    const size_t used = GetPool().Run(begin, num_chunks, grain, end, threads,
+                                      schedule == Schedule::kPinned, fn, ctx);
+    if (used != 0) {
+      t_most_threads = std::max(t_most_threads, used);
+      return;
+    }
   }
   // Serial: one thread, nested, the workers busy with another caller, or no
   // worker could be started. Same chunks, same order; counted in chunks, so
@@ -401,6 +408,12 @@ void ParallelRun(size_t begin, size_t end, size_t grain, size_t max_threads,
 }
 
 bool SetPoolEpochsForTesting(uint32_t epoch) { return GetPool().SetEpochs(epoch); }
+
+size_t TakeMostThreadsUsed() {
+  const size_t most = t_most_threads;
+  t_most_threads = 1;
+  return most;
+}
 
 }  // namespace detail
 
