@@ -124,12 +124,8 @@ void SetLoopOverride(Kernel kernel, DType dtype, const LoopConfig* config) {
 }  // namespace detail
 
 int LoopBucket(size_t n) {
-  int b = 0;
-  while (n > 1) {
-    n >>= 1;
-    ++b;
-  }
-  return b;
+  // floor(log2(n)), 0 for n <= 1: one instruction, not a loop per bit.
+  return n <= 1 ? 0 : 63 - __builtin_clzll(static_cast<unsigned long long>(n));
 }
 
 LoopConfig DefaultLoopConfigFor(Kernel kernel, DType dtype) {
