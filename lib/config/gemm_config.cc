@@ -161,12 +161,12 @@ GemmConfig BlocksFor(DType dtype, const ops::GemmTile& tile) {
 }
 
 // At least 0.25 MFLOP per thread (~2.5 us on a core): a fork-join costs
-// 0.2-0.6 us. (2 MFLOP kept 64^3 on one core: f32 105 GFLOPS against 183 on
-// two, Zen 4 2026-11-30.) Two threads from 0.128 MFLOP (40^3): one fork to
-// one worker pays from there even when it costs 0.6 us (Zen 4, 2026-11-30,
-// fork-join 170 ns: 2 threads against 1 at 36^3 f32 1.24x, 40^3 1.37x,
-// 50^3 1.47x, 60^3 1.72x; f64 1.29-1.79x; at 32^3 f32 0.96x. With the VM's
-// fork-join at 600 ns, 50^3 f32 was still 1.23x).
+// 0.2-0.7 us. (2 MFLOP kept 64^3 on one core: f32 105 GFLOPS against 183 on
+// two, Zen 4 2026-11-30.) Two threads from 0.25 MFLOP in all (50^3), where
+// one fork to one worker pays whatever it costs. Zen 4 VM, 2026-11-30, two
+// threads against one: with the fork-join at 170 ns f32 40^3 1.37x, 48^3
+// 1.50x, 50^3 1.47x; at 695 ns (the same VM some minutes later) 40^3 0.66x,
+// 48^3 0.83x, 50^3 1.05x (f64 1.20x), 56^3 1.16x.
 size_t DefaultThreads(size_t m, size_t n, size_t k) {
   // In integers (a double's conversions were a tenth of a tiny call).
   uint64_t mnk = 0;
@@ -174,7 +174,7 @@ size_t DefaultThreads(size_t m, size_t n, size_t k) {
     return NumThreads();
   }
   const size_t threads = std::clamp<size_t>(mnk / 125000, 1, NumThreads());
-  return threads == 1 && mnk >= 64000 ? std::min<size_t>(2, NumThreads()) : threads;
+  return threads == 1 && mnk >= 125000 ? std::min<size_t>(2, NumThreads()) : threads;
 }
 
 // The default tile's blocks on the running target, checked once. GEMM asks
