@@ -173,8 +173,9 @@ size_t DefaultThreads(size_t m, size_t n, size_t k) {
   if (__builtin_mul_overflow(m, n, &mnk) || __builtin_mul_overflow(mnk, k, &mnk)) {
     return NumThreads();
   }
-  const size_t threads = std::clamp<size_t>(mnk / 125000, 1, NumThreads());
-  return threads == 1 && mnk >= 125000 ? std::min<size_t>(2, NumThreads()) : threads;
+  size_t threads = mnk / 125000;  // 0.25 MFLOP a thread
+  if (threads == 1) threads = 2;  // but one fork to one worker from 50^3
+  return std::clamp<size_t>(threads, 1, NumThreads());
 }
 
 // The default tile's blocks on the running target, checked once. GEMM asks

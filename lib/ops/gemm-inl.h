@@ -313,21 +313,22 @@ HWY_INLINE void RowOfTiles(size_t nc, size_t kc, const T* HWY_RESTRICT a, size_t
                                     b_layout.row_stride, alpha, beta, c + jr, ldc, m_eff, whole);
     }
     if (whole != n_eff) {
+      auto partial = [&](auto dp) {
+        PartialTile<MR, kPackedA>(dp, kc, a, a_row_stride, a_col_stride, b + whole,
+                                  b_layout.row_stride, alpha, beta, c + jr + whole, ldc, m_eff,
+                                  n_eff - whole);
+      };
 #if HWY_TARGET <= HWY_AVX3
       // At most half a vector left: a half-width tile. Zen 4 runs a 512-bit
       // vector as two 256-bit halves, so this halves the tile's multiplies
       // (one core: f32 20^3 -7 %, 24^3 -14 %, 40^3 -11 %, 100^3 -5 %; f64
       // 12^3 and 20^3 -10 %); Intel's AVX-512 runs either width at one rate.
       if (n_eff - whole <= N / 2) {
-        PartialTile<MR, kPackedA>(hn::Half<decltype(d)>(), kc, a, a_row_stride, a_col_stride,
-                                  b + whole, b_layout.row_stride, alpha, beta, c + jr + whole,
-                                  ldc, m_eff, n_eff - whole);
+        partial(hn::Half<decltype(d)>());
         continue;
       }
 #endif
-      PartialTile<MR, kPackedA>(d, kc, a, a_row_stride, a_col_stride, b + whole,
-                                b_layout.row_stride, alpha, beta, c + jr + whole, ldc, m_eff,
-                                n_eff - whole);
+      partial(d);
     }
   }
 }
