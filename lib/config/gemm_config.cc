@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <mutex>
 #include <string>
 
 #include "amdahl/config.h"
@@ -65,6 +66,7 @@ namespace {
 struct TargetTiles {
   ops::GemmTile tile[ops::kMaxGemmTiles];
   size_t count = 0;
+  TargetTiles() = default;
   explicit TargetTiles(DType dtype) {
     count = VisitDType(dtype, [&](auto tag) {
       return ops::GemmTilesOf(static_cast<const typename decltype(tag)::type*>(nullptr), tile);
@@ -79,14 +81,57 @@ struct TargetTiles {
 };
 
 GemmConfig BlocksFor(DType dtype, const ops::GemmTile& tile);
-const GemmConfig& DefaultBlocks(DType dtype);
 size_t DefaultThreads(size_t m, size_t n, size_t k);
+GemmConfig Defaults(DType dtype, size_t m, size_t n, size_t k);
+
+// What GEMM needs of the running target per dtype: its tiles and the default
+// tile's blocks, each found and checked once. GEMM asks on every call: the
+// tiles (a dispatched call) and the blocks (a dozen integer divisions) were a
+// third of a 16^3 product's time; kept per thread (a __tls_get_addr call from
+// a shared library) and asked for again where wisdom applies, still a third
+// of a 1^3 one. Kept per Highway target: tests switch targets.
+struct TargetGemm {
+  std::atomic<bool> ready{false};
+  TargetTiles tiles;
+  GemmConfig blocks;
+};
+// (Index 0 is Highway's "no target chosen yet": never filled.)
+TargetGemm g_target_gemm[kNumDTypes][HWY_MAX_DYNAMIC_TARGETS + 2];
+std::mutex g_target_gemm_mu;
+
+[[gnu::noinline]] const TargetGemm& FindTargetGemm(DType dtype) {
+  std::lock_guard<std::mutex> lock(g_target_gemm_mu);
+  TargetTiles tiles(dtype);
+  GemmConfig blocks = BlocksFor(dtype, tiles.tile[0]);
+  blocks.threads = 1;
+  if (const std::string problem = GemmConfigProblem(blocks); !problem.empty()) {
+    throw Error("amdahl::DefaultGemmConfig: the analytical blocks for " +
+                std::string(DTypeName(dtype)) + " fail their own rules: " + problem);
+  }
+  // After the tiles: the first dispatched call is what chooses the target.
+  TargetGemm& slot =
+      g_target_gemm[static_cast<size_t>(dtype)][hwy::GetChosenTarget().GetIndex()];
+  if (!slot.ready.load(std::memory_order_relaxed)) {
+    slot.tiles = tiles;
+    slot.blocks = blocks;
+    slot.ready.store(true, std::memory_order_release);
+  }
+  return slot;
+}
+
+// The running target's TargetGemm for a dtype already checked.
+inline const TargetGemm& ForTarget(DType dtype) {
+  const TargetGemm& slot =
+      g_target_gemm[static_cast<size_t>(dtype)][hwy::GetChosenTarget().GetIndex()];
+  if (__builtin_expect(slot.ready.load(std::memory_order_acquire), 1)) return slot;
+  return FindTargetGemm(dtype);
+}
 
 }  // namespace
 
 std::vector<GemmTileShape> GemmTiles(DType dtype) {
   CheckEnum("GemmTiles", "dtype", dtype, kNumDTypes, "DType");
-  const TargetTiles tiles(dtype);
+  const TargetTiles& tiles = ForTarget(dtype).tiles;
   std::vector<GemmTileShape> shapes(tiles.count);
   for (size_t i = 0; i < tiles.count; ++i) {
     shapes[i] = {tiles.tile[i].mr, tiles.tile[i].nr, tiles.tile[i].lanes};
@@ -96,7 +141,7 @@ std::vector<GemmTileShape> GemmTiles(DType dtype) {
 
 bool IsGemmTile(DType dtype, const GemmTileShape& tile) {
   CheckEnum("IsGemmTile", "dtype", dtype, kNumDTypes, "DType");
-  return TargetTiles(dtype).Has(tile);
+  return ForTarget(dtype).tiles.Has(tile);
 }
 
 namespace {
@@ -109,15 +154,13 @@ size_t RoundDown(size_t x, size_t multiple) {
 
 GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
   CheckEnum("DefaultGemmConfig", "dtype", dtype, kNumDTypes, "DType");
-  GemmConfig c = DefaultBlocks(dtype);
-  c.threads = DefaultThreads(m, n, k);
-  return c;
+  return Defaults(dtype, m, n, k);
 }
 
 GemmConfig DefaultGemmConfig(DType dtype, size_t m, size_t n, size_t k,
                              const GemmTileShape& tile) {
   CheckEnum("DefaultGemmConfig", "dtype", dtype, kNumDTypes, "DType");
-  if (!TargetTiles(dtype).Has(tile)) {
+  if (!ForTarget(dtype).tiles.Has(tile)) {
     throw Error("amdahl::DefaultGemmConfig: tile " + std::to_string(tile.mr) + " x " +
                 std::to_string(tile.nr) + " is not one of this target's for " +
                 DTypeName(dtype));
@@ -178,31 +221,32 @@ size_t DefaultThreads(size_t m, size_t n, size_t k) {
   return std::clamp<size_t>(threads, 1, NumThreads());
 }
 
-// The default tile's blocks on the running target, checked once. GEMM asks
-// on every call: the target's tiles (a dispatched call) and the blocks (a
-// dozen integer divisions) were a third of a 16^3 product's time, so each
-// thread keeps them per dtype, keyed by the target Highway chose (tests
-// switch targets).
-const GemmConfig& DefaultBlocks(DType dtype) {
-  struct Cached {
-    size_t target = ~size_t{0};
-    GemmConfig blocks;
-  };
-  thread_local Cached cache[kNumDTypes];
-  Cached& last = cache[static_cast<size_t>(dtype)];
-  const size_t target = hwy::GetChosenTarget().GetIndex();
-  if (last.target != target) {
-    GemmConfig blocks = BlocksFor(dtype, TargetTiles(dtype).tile[0]);
-    blocks.threads = 1;
-    if (const std::string problem = GemmConfigProblem(blocks); !problem.empty()) {
-      throw Error("amdahl::DefaultGemmConfig: the analytical blocks for " +
-                  std::string(DTypeName(dtype)) + " fail their own rules: " + problem);
-    }
-    last.blocks = blocks;
-    // After the tiles: the first dispatched call is what chooses the target.
-    last.target = hwy::GetChosenTarget().GetIndex();
+// ApplyGemmWisdom for an entry the wisdom loader accepted: it refused
+// entries that break GemmConfigProblem's rules for their own mr x nr (blocks
+// whole tiles, at most 2^26 elements, kc and threads at least 1), so what is
+// left to check is the tile on this target (another target's does not
+// apply), its vector length included. (GemmConfigProblem's divisions again
+// on every call were a fifth of a 64^3 product's configuration.)
+inline GemmConfig ApplyLoadedGemmWisdom(const GemmConfig& defaults, const GemmWisdom& e) {
+  if (!ForTarget(e.dtype).tiles.Has({e.config.mr, e.config.nr, defaults.lanes})) {
+    return defaults;
   }
-  return last.blocks;
+  GemmConfig tuned = defaults;
+  tuned.mr = e.config.mr;
+  tuned.nr = e.config.nr;
+  tuned.mc = e.config.mc;
+  tuned.kc = e.config.kc;
+  tuned.nc = e.config.nc;
+  tuned.threads = std::min(e.config.threads, NumThreads());
+  tuned.source = e.config.source;
+  return tuned;
+}
+
+// DefaultGemmConfig for a dtype already checked.
+inline GemmConfig Defaults(DType dtype, size_t m, size_t n, size_t k) {
+  GemmConfig c = ForTarget(dtype).blocks;
+  c.threads = DefaultThreads(m, n, k);
+  return c;
 }
 
 }  // namespace
@@ -213,7 +257,7 @@ GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
           g_gemm_override[static_cast<size_t>(dtype)].load(std::memory_order_acquire)) {
     GemmConfig c = *forced;
     // Set for one target, used on another (the tests switch targets).
-    if (!TargetTiles(dtype).Has(GemmTileShape{c.mr, c.nr, c.lanes})) {
+    if (!ForTarget(dtype).tiles.Has(GemmTileShape{c.mr, c.nr, c.lanes})) {
       throw Error("amdahl::GetGemmConfig: the override's tile " + std::to_string(c.mr) +
                   " x " + std::to_string(c.nr) + " (" + std::to_string(c.lanes) +
                   " lanes) is not one of this target's");
@@ -221,37 +265,25 @@ GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
     c.threads = std::min(c.threads, NumThreads());
     return c;
   }
-  // Measured blocks for this size, if the tuner ran here with the same tile.
-  // The loader refused entries that are not whole tiles of their own mr x nr;
-  // checking the result again against this target's vector length costs
-  // nothing next to a GEMM and keeps a bad entry from ever reaching packing.
+  // Measured blocks for this size, if the tuner ran here with a tile this
+  // target compiles. (Active wisdom always came through the loader.)
   if (const HostWisdom* w = ActiveWisdom()) {
     const int bucket = GemmBucket(m, n, k);
     for (const GemmWisdom& e : w->gemm) {
       if (e.dtype == dtype && e.bucket == bucket) {
-        return ApplyGemmWisdom(DefaultGemmConfig(dtype, m, n, k), e);
+        return ApplyLoadedGemmWisdom(Defaults(dtype, m, n, k), e);
       }
     }
   }
   // Built in the caller's result (a named copy returned on two paths was
   // copied, and its reload stalled on the stores that had just filled it).
-  return DefaultGemmConfig(dtype, m, n, k);
+  return Defaults(dtype, m, n, k);
 }
 
 GemmConfig ApplyGemmWisdom(const GemmConfig& defaults, const GemmWisdom& e) {
-  // The loader refused entries that are not whole tiles of their own mr x
-  // nr; an entry of a tile this target does not compile (another target's)
-  // does not apply, and the result is checked against this target's vector
-  // length too, so that a bad entry never reaches the packing.
-  if (!IsGemmTile(e.dtype, {e.config.mr, e.config.nr, defaults.lanes})) return defaults;
-  GemmConfig tuned = defaults;
-  tuned.mr = e.config.mr;
-  tuned.nr = e.config.nr;
-  tuned.mc = e.config.mc;
-  tuned.kc = e.config.kc;
-  tuned.nc = e.config.nc;
-  tuned.threads = std::min(e.config.threads, NumThreads());
-  tuned.source = e.config.source;
+  // An entry that did not come from the loader may break any rule: the
+  // result is checked in full.
+  const GemmConfig tuned = ApplyLoadedGemmWisdom(defaults, e);
   return GemmConfigProblem(tuned).empty() ? tuned : defaults;
 }
 

@@ -39,15 +39,8 @@ void ThrowNotOneOf(const char* fn, const char* arg, long long value, const char*
               " is not a valid " + what);
 }
 
-bool RegionsOverlap(const void* p, size_t rows, size_t cols, size_t ld,
-                    const void* q, size_t qrows, size_t qcols, size_t qld,
-                    size_t elem) {
-  if (rows == 0 || cols == 0 || qrows == 0 || qcols == 0) return false;
-  const uintptr_t a0 = reinterpret_cast<uintptr_t>(p);
-  const uintptr_t a1 = a0 + ((rows - 1) * ld + cols) * elem;
-  const uintptr_t b0 = reinterpret_cast<uintptr_t>(q);
-  const uintptr_t b1 = b0 + ((qrows - 1) * qld + qcols) * elem;
-  if (a1 <= b0 || b1 <= a0) return false;
+bool RangesShareElement(uintptr_t a0, size_t rows, size_t cols, size_t ld, uintptr_t b0,
+                        size_t qrows, size_t qcols, size_t qld, size_t elem) {
   // Sub-blocks of one matrix (same leading dimension): compare the rows and
   // columns they cover.
   if (ld == qld && (b0 > a0 ? b0 - a0 : a0 - b0) % elem == 0) {

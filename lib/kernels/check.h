@@ -55,12 +55,27 @@ inline void CheckEnum(const char* fn, const char* arg, Enum value, int count,
   if (v < 0 || v >= count) ThrowNotOneOf(fn, arg, v, what);
 }
 
+// Whether two matrices whose address ranges intersect share an element
+// (RegionsOverlap's second half, out of line).
+bool RangesShareElement(uintptr_t a0, size_t rows, size_t cols, size_t ld, uintptr_t b0,
+                        size_t qrows, size_t qcols, size_t qld, size_t elem);
+
 // Whether the rows x cols matrix at p (leading dimension ld, elements of
 // `elem` bytes) and the qrows x qcols one at q may share an element: exact
-// for sub-blocks of one matrix (same ld), conservative otherwise.
-bool RegionsOverlap(const void* p, size_t rows, size_t cols, size_t ld,
-                    const void* q, size_t qrows, size_t qcols, size_t qld,
-                    size_t elem);
+// for sub-blocks of one matrix (same ld), conservative otherwise. The usual
+// answer, disjoint address ranges, is inline (GEMM asks twice a call: out of
+// line, the calls were 8 % of a 1 x 1 product).
+inline bool RegionsOverlap(const void* p, size_t rows, size_t cols, size_t ld,
+                           const void* q, size_t qrows, size_t qcols, size_t qld,
+                           size_t elem) {
+  if (rows == 0 || cols == 0 || qrows == 0 || qcols == 0) return false;
+  const uintptr_t a0 = reinterpret_cast<uintptr_t>(p);
+  const uintptr_t a1 = a0 + ((rows - 1) * ld + cols) * elem;
+  const uintptr_t b0 = reinterpret_cast<uintptr_t>(q);
+  const uintptr_t b1 = b0 + ((qrows - 1) * qld + qcols) * elem;
+  if (a1 <= b0 || b1 <= a0) return false;
+  return RangesShareElement(a0, rows, cols, ld, b0, qrows, qcols, qld, elem);
+}
 
 }  // namespace amdahl
 
