@@ -66,8 +66,15 @@ HWY_INLINE void RowsBlock(size_t n, T alpha, const T* HWY_RESTRICT a, size_t lda
     }
     j += N;
   }
+  T dots[R];
+  if constexpr (R == 4) {
+    SumsOf4(d, hn::Add(acc0[0], acc1[0]), hn::Add(acc0[1], acc1[1]),
+            hn::Add(acc0[2], acc1[2]), hn::Add(acc0[3], acc1[3]), dots);
+  } else {
+    for (size_t r = 0; r < R; ++r) dots[r] = HorizontalSum(d, hn::Add(acc0[r], acc1[r]));
+  }
   for (size_t r = 0; r < R; ++r) {
-    T dot = HorizontalSum(d, hn::Add(acc0[r], acc1[r]));
+    T dot = dots[r];
     for (size_t t = j; t < n; ++t) dot = ScalarMulAdd(a[r * lda + t], x[t], dot);
     y[r] = Combine(alpha, dot, beta, y + r);
   }

@@ -88,6 +88,50 @@ HWY_INLINE hn::TFromD<D> HorizontalSum(D d, V v) {
   }
 }
 
+#if !HWY_HAVE_SCALABLE && HWY_TARGET != HWY_SCALAR
+// Stores the sum of v's 128-bit blocks (one block of lanes) at out.
+template <class D, class V>
+HWY_INLINE void StoreSumOfBlocks(D d, V v, hn::TFromD<D>* HWY_RESTRICT out) {
+  if constexpr (hn::MaxLanes(D()) * sizeof(hn::TFromD<D>) > 16) {
+    const hn::Half<D> dh;
+    StoreSumOfBlocks(dh, hn::Add(hn::LowerHalf(dh, v), hn::UpperHalf(dh, v)), out);
+  } else {
+    hn::StoreU(v, d, out);
+  }
+}
+#endif
+
+// out[r] = the sum of v_r's lanes, r = 0..3: one reduction tree for the four
+// (lanes interleaved within blocks, then the blocks added) instead of four
+// (GEMV's dot products of four rows: four SumOfLanes were half of a 64 x 64
+// f32 product). Integers wrap, as vector adds do.
+template <class D, class V = hn::Vec<D>, typename T = hn::TFromD<D>>
+HWY_INLINE void SumsOf4(D d, V v0, V v1, V v2, V v3, T* HWY_RESTRICT out) {
+#if HWY_HAVE_SCALABLE || HWY_TARGET == HWY_SCALAR
+  out[0] = HorizontalSum(d, v0);
+  out[1] = HorizontalSum(d, v1);
+  out[2] = HorizontalSum(d, v2);
+  out[3] = HorizontalSum(d, v3);
+#else
+  // Each block of v01 holds partial sums of v0 and v1, alternating.
+  const V v01 = hn::Add(hn::InterleaveLower(d, v0, v1), hn::InterleaveUpper(d, v0, v1));
+  const V v23 = hn::Add(hn::InterleaveLower(d, v2, v3), hn::InterleaveUpper(d, v2, v3));
+  if constexpr (sizeof(T) == 4) {
+    // Four lanes a block: pairs of pairs make each block [s0 s1 s2 s3].
+    const hn::Repartition<uint64_t, D> d64;
+    const auto w01 = hn::BitCast(d64, v01), w23 = hn::BitCast(d64, v23);
+    const V all = hn::Add(hn::BitCast(d, hn::InterleaveLower(d64, w01, w23)),
+                          hn::BitCast(d, hn::InterleaveUpper(d64, w01, w23)));
+    StoreSumOfBlocks(d, all, out);
+  } else {
+    static_assert(sizeof(T) == 8, "32- and 64-bit lanes");
+    // Two lanes a block: each block of v01 is [s0 s1], of v23 [s2 s3].
+    StoreSumOfBlocks(d, v01, out);
+    StoreSumOfBlocks(d, v23, out + 2);
+  }
+#endif
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace amdahl
 HWY_AFTER_NAMESPACE();
