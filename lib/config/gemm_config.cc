@@ -87,9 +87,10 @@ GemmConfig Defaults(DType dtype, size_t m, size_t n, size_t k);
 // What GEMM needs of the running target per dtype: its tiles and the default
 // tile's blocks, each found and checked once. GEMM asks on every call: the
 // tiles (a dispatched call) and the blocks (a dozen integer divisions) were a
-// third of a 16^3 product's time; kept per thread (a __tls_get_addr call from
-// a shared library) and asked for again where wisdom applies, still a third
-// of a 1^3 one. Kept per Highway target: tests switch targets.
+// third of a 16^3 product's time. One table for all threads: a thread-local
+// cache (a __tls_get_addr call from a shared library) cost 4 ns of a 1^3
+// product's 54, and a wisdom entry's tile was checked by a dispatched call on
+// every use. Kept per Highway target: tests switch targets.
 struct TargetGemm {
   std::atomic<bool> ready{false};
   TargetTiles tiles;
