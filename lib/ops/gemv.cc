@@ -88,6 +88,69 @@ void GemvRowsT(size_t m, size_t n, T alpha, const T* a, size_t lda, const T* x, 
   for (; i < m; ++i) RowsBlock<1>(n, alpha, a + i * lda, lda, x, beta, y + i);
 }
 
+// Column sums of a strip of kV vectors kept in registers while every row of
+// A passes, one load and one multiply-add per vector of A (GemvColStrips).
+// Returns the sums in `sums`.
+template <size_t kV, class D, typename T = hn::TFromD<D>>
+HWY_INLINE void StripSums(D d, size_t m, const T* HWY_RESTRICT col, size_t lda,
+                          const T* HWY_RESTRICT x, T* HWY_RESTRICT sums) {
+  using V = hn::Vec<D>;
+  const size_t N = hn::Lanes(d);
+  V acc[kV];
+  for (size_t v = 0; v < kV; ++v) acc[v] = hn::Zero(d);
+  for (size_t i = 0; i < m; ++i) {
+    const V xi = hn::Set(d, x[i]);
+    const T* row = col + i * lda;
+    for (size_t v = 0; v < kV; ++v) {
+      acc[v] = MulAddAny(d, xi, hn::LoadU(d, row + v * N), acc[v]);
+    }
+  }
+  for (size_t v = 0; v < kV; ++v) hn::StoreU(acc[v], d, sums + v * N);
+}
+
+template <typename T>
+void GemvColStripsT(size_t m, size_t n, T alpha, const T* a, size_t lda, const T* x, T beta,
+                    T* y) {
+  const hn::ScalableTag<T> d;
+  const size_t N = hn::Lanes(d);
+  // Eight vectors of sums and one of x: within the 16 registers of AVX2.
+  constexpr size_t kV = 8;
+  HWY_ALIGN T sums[kV * hn::MaxLanes(decltype(d)())];
+  auto finish = [&](size_t j0, size_t w) {
+    for (size_t j = 0; j < w; ++j) y[j0 + j] = Combine(alpha, sums[j], beta, y + j0 + j);
+  };
+  size_t j0 = 0;
+  for (; j0 + kV * N <= n; j0 += kV * N) {
+    StripSums<kV>(d, m, a + j0, lda, x, sums);
+    finish(j0, kV * N);
+  }
+  // The last whole vectors, a strip of 4, 2 and 1 as they come.
+  if (j0 + 4 * N <= n) {
+    StripSums<4>(d, m, a + j0, lda, x, sums);
+    finish(j0, 4 * N);
+    j0 += 4 * N;
+  }
+  if (j0 + 2 * N <= n) {
+    StripSums<2>(d, m, a + j0, lda, x, sums);
+    finish(j0, 2 * N);
+    j0 += 2 * N;
+  }
+  if (j0 + N <= n) {
+    StripSums<1>(d, m, a + j0, lda, x, sums);
+    finish(j0, N);
+    j0 += N;
+  }
+  // Fewer than N columns: row by row, each row's few contiguous values.
+  const size_t w = n - j0;
+  if (w == 0) return;
+  for (size_t j = 0; j < w; ++j) sums[j] = T(0);
+  for (size_t i = 0; i < m; ++i) {
+    const T* row = a + i * lda + j0;
+    for (size_t j = 0; j < w; ++j) sums[j] = ScalarMulAdd(x[i], row[j], sums[j]);
+  }
+  finish(j0, w);
+}
+
 // Column sums of a block of at most kColBlock columns stay in L1 while the
 // rows of A stream past, four at a time (one load and one store of the sums
 // per four vectors of A).
@@ -149,6 +212,10 @@ void GemvColsT(size_t m, size_t n, T alpha, const T* a, size_t lda, const T* x, 
   void GemvCols##ID(size_t m, size_t n, T alpha, const T* a, size_t lda,        \
                     const T* x, T beta, T* y) {                                 \
     GemvColsT(m, n, alpha, a, lda, x, beta, y);                                 \
+  }                                                                             \
+  void GemvColStrips##ID(size_t m, size_t n, T alpha, const T* a, size_t lda,   \
+                         const T* x, T beta, T* y) {                            \
+    GemvColStripsT(m, n, alpha, a, lda, x, beta, y);                            \
   }
 AMDAHL_FOR_EACH_DTYPE(AMDAHL_DEFINE_GEMV)
 #undef AMDAHL_DEFINE_GEMV
@@ -164,6 +231,7 @@ namespace ops {
 #define AMDAHL_EXPORT_GEMV(T, ID, name)                                         \
   HWY_EXPORT(GemvRows##ID);                                                     \
   HWY_EXPORT(GemvCols##ID);                                                     \
+  HWY_EXPORT(GemvColStrips##ID);                                                \
   void GemvRows(size_t m, size_t n, T alpha, const T* a, size_t lda, const T* x, \
                 T beta, T* y) {                                                 \
     HWY_DYNAMIC_DISPATCH(GemvRows##ID)(m, n, alpha, a, lda, x, beta, y);        \
@@ -171,6 +239,10 @@ namespace ops {
   void GemvCols(size_t m, size_t n, T alpha, const T* a, size_t lda, const T* x, \
                 T beta, T* y) {                                                 \
     HWY_DYNAMIC_DISPATCH(GemvCols##ID)(m, n, alpha, a, lda, x, beta, y);        \
+  }                                                                             \
+  void GemvColStrips(size_t m, size_t n, T alpha, const T* a, size_t lda,       \
+                     const T* x, T beta, T* y) {                                \
+    HWY_DYNAMIC_DISPATCH(GemvColStrips##ID)(m, n, alpha, a, lda, x, beta, y);   \
   }
 AMDAHL_FOR_EACH_DTYPE(AMDAHL_EXPORT_GEMV)
 #undef AMDAHL_EXPORT_GEMV
