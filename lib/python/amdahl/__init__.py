@@ -3,7 +3,8 @@ numpy arrays (float32, float64, int32, int64).
 
 Arrays are taken without a copy when C- or Fortran-ordered (rows or columns
 may be strided); other layouts are copied once. The GIL is released while a
-kernel runs. Bad shapes raise ValueError and bad dtypes TypeError, naming the
+kernel of 32 Ki elements or more runs (a smaller one takes less time than
+releasing and retaking it). Bad shapes raise ValueError and bad dtypes TypeError, naming the
 arguments, before anything is written to `out`.
 
 The thread count is process-wide: set_num_threads(), `with threads(n):` and

@@ -2,7 +2,7 @@
 // door). Array handling and errors only: shapes and dtypes checked here
 // (ValueError / TypeError naming the arguments), layouts passed through
 // without copies where the C API can take them, the GIL released while a
-// kernel runs.
+// large kernel runs.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -45,6 +45,8 @@ amdahl_dtype DTypeOf(const py::dtype& dt, const char* arg) {
 
 py::array Array(const py::object& o, const char* arg) {
   if (o.is_none()) throw py::type_error(std::string(arg) + " is None; an array is needed");
+  // An ndarray as it is: no PyArray_FromAny on every call.
+  if (py::isinstance<py::array>(o)) return py::reinterpret_borrow<py::array>(o);
   return py::array::ensure(o);
 }
 
@@ -177,11 +179,17 @@ struct Scalar {
   const void* ptr() const { return &u; }
 };
 
+// Runs a C API call of `work` elements (multiply-adds for GEMM), with the
+// GIL released from 32 Ki on (other Python threads run meanwhile; dask's
+// blocks need it). Below, the release and retake cost more than the call.
 template <class F>
-void Run(const F& f) {
+void Run(size_t work, const F& f) {
+  constexpr size_t kReleaseGilFrom = size_t{1} << 15;
   amdahl_status s;
-  {
+  if (work >= kReleaseGilFrom) {
     py::gil_scoped_release release;
+    s = f();
+  } else {
     s = f();
   }
   Raise(s);
@@ -195,7 +203,7 @@ py::array Scale(const py::object& a, const py::object& x_in, const py::object& o
   const size_t n = static_cast<size_t>(x.shape(0));
   const void* xp = x.data();
   void* yp = y.mutable_data();
-  Run([&] { return amdahl_scale(dt, n, s.ptr(), xp, yp); });
+  Run(n, [&] { return amdahl_scale(dt, n, s.ptr(), xp, yp); });
   return y;
 }
 
@@ -215,7 +223,7 @@ void Axpy(const py::object& a, const py::object& x_in, const py::object& y_in) {
   const size_t n = static_cast<size_t>(x.shape(0));
   const void* xp = x.data();
   void* yp = y.mutable_data();
-  Run([&] { return amdahl_axpy(dt, n, s.ptr(), xp, yp); });
+  Run(n, [&] { return amdahl_axpy(dt, n, s.ptr(), xp, yp); });
 }
 
 py::array Binary(const py::object& x_in, const py::object* a,
@@ -231,10 +239,10 @@ py::array Binary(const py::object& x_in, const py::object* a,
   const void *xp = x.data(), *yp = y.data();
   void* zp = z.mutable_data();
   if (a == nullptr) {
-    Run([&] { return amdahl_add(dt, n, xp, yp, zp); });
+    Run(n, [&] { return amdahl_add(dt, n, xp, yp, zp); });
   } else {
     const Scalar s(*a, dt, "a");
-    Run([&] { return amdahl_triad(dt, n, xp, s.ptr(), yp, zp); });
+    Run(n, [&] { return amdahl_triad(dt, n, xp, s.ptr(), yp, zp); });
   }
   return z;
 }
@@ -242,12 +250,26 @@ py::array Binary(const py::object& x_in, const py::object* a,
 py::object Reduce(const py::object& x_in, const py::object* y_in) {
   py::array x = Vector(x_in, "x");
   const amdahl_dtype dt = DTypeOf(x.dtype(), "x");
-  py::array r(x.dtype(), std::vector<py::ssize_t>{});
+  // The result as a Python number, what numpy's .item() gives.
+  union {
+    float f;
+    double d;
+    int32_t i;
+    int64_t l;
+  } r;
+  auto result = [&]() -> py::object {
+    switch (dt) {
+      case AMDAHL_F32: return py::float_(static_cast<double>(r.f));
+      case AMDAHL_F64: return py::float_(r.d);
+      case AMDAHL_I32: return py::int_(r.i);
+      default: return py::int_(r.l);
+    }
+  };
   const size_t n = static_cast<size_t>(x.shape(0));
   const void* xp = x.data();
-  void* rp = r.mutable_data();
+  void* rp = &r;
   if (y_in == nullptr) {
-    Run([&] { return amdahl_sum(dt, n, xp, rp); });
+    Run(n, [&] { return amdahl_sum(dt, n, xp, rp); });
   } else {
     py::array y = Vector(*y_in, "y");
     SameDType(x, "x", y, "y");
@@ -255,9 +277,9 @@ py::object Reduce(const py::object& x_in, const py::object* y_in) {
       throw py::value_error("x has shape " + Shape(x) + " but y has shape " + Shape(y));
     }
     const void* yp = y.data();
-    Run([&] { return amdahl_dot(dt, n, xp, yp, rp); });
+    Run(2 * n, [&] { return amdahl_dot(dt, n, xp, yp, rp); });
   }
-  return r.attr("item")();
+  return result();
 }
 
 py::array Gemm(const py::object& a_in, const py::object& b_in, const py::object& alpha,
@@ -285,7 +307,7 @@ py::array Gemm(const py::object& a_in, const py::object& b_in, const py::object&
   const void *ap = a.array.data(), *bp = b.array.data();
   void* cp = c.mutable_data();
   const size_t lda = a.ld, ldb = b.ld, ldc = static_cast<size_t>(std::max<py::ssize_t>(n, 1));
-  Run([&] {
+  Run(static_cast<size_t>(m * n * k), [&] {
     return amdahl_gemm(dt, AMDAHL_ROW_MAJOR, ta ? AMDAHL_TRANS : AMDAHL_NO_TRANS,
                        tb ? AMDAHL_TRANS : AMDAHL_NO_TRANS, static_cast<size_t>(m),
                        static_cast<size_t>(n), static_cast<size_t>(k), al.ptr(), ap, lda, bp,
@@ -314,7 +336,7 @@ py::array Gemv(const py::object& a_in, const py::object& x_in, const py::object&
   void* yp = y.mutable_data();
   const size_t lda = a.ld;
   const amdahl_layout layout = a.layout;
-  Run([&] {
+  Run(static_cast<size_t>(rows * cols), [&] {
     return amdahl_gemv(dt, layout, trans ? AMDAHL_TRANS : AMDAHL_NO_TRANS,
                        static_cast<size_t>(rows), static_cast<size_t>(cols), al.ptr(), ap, lda,
                        xp, be.ptr(), yp);
