@@ -151,16 +151,37 @@ void GemvColStripsT(size_t m, size_t n, T alpha, const T* a, size_t lda, const T
   finish(j0, w);
 }
 
+// Adds R rows of A's column block (rows lda apart from `col`, w columns, the
+// first wv whole vectors) times x[0, R) into the sums: one load and one store
+// of the sums per R vectors of A.
+template <size_t R, class D, typename T = hn::TFromD<D>>
+HWY_INLINE void AddRowsToSums(D d, const T* HWY_RESTRICT col, size_t lda,
+                              const T* HWY_RESTRICT x, size_t w, size_t wv,
+                              T* HWY_RESTRICT sums) {
+  using V = hn::Vec<D>;
+  const size_t N = hn::Lanes(d);
+  V xs[R];
+  for (size_t r = 0; r < R; ++r) xs[r] = hn::Set(d, x[r]);
+  for (size_t j = 0; j < wv; j += N) {
+    V s = hn::Load(d, sums + j);
+    for (size_t r = 0; r < R; ++r) s = MulAddAny(d, xs[r], hn::LoadU(d, col + r * lda + j), s);
+    hn::Store(s, d, sums + j);
+  }
+  for (size_t j = wv; j < w; ++j) {
+    T s = sums[j];
+    for (size_t r = 0; r < R; ++r) s = ScalarMulAdd(x[r], col[r * lda + j], s);
+    sums[j] = s;
+  }
+}
+
 // Column sums of a block of at most kColBlock columns stay in L1 while the
-// rows of A stream past, four at a time (one load and one store of the sums
-// per four vectors of A).
+// rows of A stream past, eight at a time.
 constexpr size_t kColBlockBytes = 8192;
 
 template <typename T>
 void GemvColsT(size_t m, size_t n, T alpha, const T* a, size_t lda, const T* x, T beta,
                T* y) {
   const hn::ScalableTag<T> d;
-  using V = hn::Vec<decltype(d)>;
   const size_t N = hn::Lanes(d);
   constexpr size_t kBlock = kColBlockBytes / sizeof(T);
   HWY_ALIGN T sums[kBlock];
@@ -170,36 +191,8 @@ void GemvColsT(size_t m, size_t n, T alpha, const T* a, size_t lda, const T* x, 
     for (size_t j = 0; j < w; ++j) sums[j] = T(0);
     const T* col = a + j0;
     size_t i = 0;
-    for (; i + 4 <= m; i += 4) {
-      const T* r0 = col + i * lda;
-      const T* r1 = r0 + lda;
-      const T* r2 = r1 + lda;
-      const T* r3 = r2 + lda;
-      const V x0 = hn::Set(d, x[i]), x1 = hn::Set(d, x[i + 1]);
-      const V x2 = hn::Set(d, x[i + 2]), x3 = hn::Set(d, x[i + 3]);
-      for (size_t j = 0; j < wv; j += N) {
-        V s = hn::Load(d, sums + j);
-        s = MulAddAny(d, x0, hn::LoadU(d, r0 + j), s);
-        s = MulAddAny(d, x1, hn::LoadU(d, r1 + j), s);
-        s = MulAddAny(d, x2, hn::LoadU(d, r2 + j), s);
-        s = MulAddAny(d, x3, hn::LoadU(d, r3 + j), s);
-        hn::Store(s, d, sums + j);
-      }
-      for (size_t j = wv; j < w; ++j) {
-        T s = ScalarMulAdd(x[i], r0[j], sums[j]);
-        s = ScalarMulAdd(x[i + 1], r1[j], s);
-        s = ScalarMulAdd(x[i + 2], r2[j], s);
-        sums[j] = ScalarMulAdd(x[i + 3], r3[j], s);
-      }
-    }
-    for (; i < m; ++i) {
-      const T* r0 = col + i * lda;
-      const V x0 = hn::Set(d, x[i]);
-      for (size_t j = 0; j < wv; j += N) {
-        hn::Store(MulAddAny(d, x0, hn::LoadU(d, r0 + j), hn::Load(d, sums + j)), d, sums + j);
-      }
-      for (size_t j = wv; j < w; ++j) sums[j] = ScalarMulAdd(x[i], r0[j], sums[j]);
-    }
+    for (; i + 8 <= m; i += 8) AddRowsToSums<8>(d, col + i * lda, lda, x + i, w, wv, sums);
+    for (; i < m; ++i) AddRowsToSums<1>(d, col + i * lda, lda, x + i, w, wv, sums);
     for (size_t j = 0; j < w; ++j) y[j0 + j] = Combine(alpha, sums[j], beta, y + j0 + j);
   }
 }
