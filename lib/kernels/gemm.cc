@@ -157,10 +157,13 @@ struct Names {
               "; the output must not alias an input");
 }
 
+// Inlined into both layouts' calls: its fourteen arguments went through the
+// stack (16^3 108 -> 101 ns, 8 KiB more code).
 template <typename T>
-void GemmRowMajor(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
-                  T alpha, const T* a, size_t lda, const T* b, size_t ldb,
-                  T beta, T* c, size_t ldc, const Names& names) {
+[[gnu::always_inline]] inline void GemmRowMajor(Trans trans_a, Trans trans_b, size_t m,
+                                                size_t n, size_t k, T alpha, const T* a,
+                                                size_t lda, const T* b, size_t ldb, T beta,
+                                                T* c, size_t ldc, const Names& names) {
   const bool ta = trans_a == Trans::kYes, tb = trans_b == Trans::kYes;
   // Stored shapes (row-major): A is m x k, or k x m when transposed.
   const size_t a_rows = ta ? k : m, a_cols = ta ? m : k;
