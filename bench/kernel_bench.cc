@@ -46,6 +46,19 @@ void BM_GemmTransposedB(benchmark::State& state, size_t n) {
   });
 }
 
+// y = A^T x, A n x n row-major, at amdahl's own thread choice
+// (gemvt/<dtype>/<n>): column sums, the other half of GEMV (and what a
+// column-major A x is). Counted as gemv: A, x and y once each.
+template <typename T>
+void BM_GemvTransposed(benchmark::State& state, size_t n) {
+  const auto a = amdahl_bench::RandomVector<T>(n * n, 1);
+  const auto x = amdahl_bench::RandomVector<T>(n, 2);
+  amdahl_bench::AlignedVector<T> y(n);
+  TimedKernel(state, "GBps", 1e-9 * static_cast<double>((n * n + 2 * n) * sizeof(T)), [&] {
+    amdahl::Gemv(amdahl::Trans::kYes, n, n, T(1), a.data(), n, x.data(), T(0), y.data());
+  });
+}
+
 // y = -y, Scale in place at amdahl's own thread choice (scal/<dtype>/<n>):
 // BLAS's scal does this, so it is what the BLAS peers are compared with.
 template <typename T>
@@ -66,6 +79,15 @@ void RegisterScaleInPlace() {
 }
 
 template <typename T>
+void RegisterGemvTransposed() {
+  for (size_t n : amdahl_bench::GemvSizes()) {
+    const std::string name = std::string("gemvt/") + amdahl_bench::DTypeName<T>() + "/" +
+                             std::to_string(n);
+    benchmark::RegisterBenchmark(name.c_str(), BM_GemvTransposed<T>, n);
+  }
+}
+
+template <typename T>
 void RegisterGemmTransposedB() {
   for (size_t n : amdahl_bench::GemmTransposedSizes()) {
     const std::string name = std::string("gemmnt/") + amdahl_bench::DTypeName<T>() + "/" +
@@ -78,6 +100,8 @@ void RegisterGemmTransposedB() {
 const bool registered = [] {
   RegisterGemmTransposedB<float>();
   RegisterGemmTransposedB<double>();
+  RegisterGemvTransposed<float>();
+  RegisterGemvTransposed<double>();
   RegisterScaleInPlace<float>();
   RegisterScaleInPlace<double>();
   const size_t all = amdahl::GetTopology().usable_cores.value;

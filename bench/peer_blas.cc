@@ -161,10 +161,11 @@ void RegisterGemm(const BlasPeer* p) {
   }
 }
 
-// y = A x, A n x n row-major, counted as amdahl counts its Gemv: A, x and y
-// once each.
+// y = A x (gemv) or A^T x (gemvt), A n x n row-major, counted as amdahl
+// counts its Gemv: A, x and y once each.
 template <typename T>
-void BM_PeerGemv(benchmark::State& state, const BlasPeer* p, size_t n, size_t threads) {
+void BM_PeerGemv(benchmark::State& state, const BlasPeer* p, size_t n, size_t threads,
+                 bool trans) {
   const auto a = amdahl_bench::RandomVector<T>(n * n, 1);
   const auto x = amdahl_bench::RandomVector<T>(n, 2);
   amdahl_bench::AlignedVector<T> y(n);
@@ -173,9 +174,11 @@ void BM_PeerGemv(benchmark::State& state, const BlasPeer* p, size_t n, size_t th
   const amdahl_bench::WallTimer timer;
   for (auto _ : state) {
     if constexpr (std::is_same_v<T, float>) {
-      p->sgemv(kRowMajor, kNoTrans, ni, ni, 1.0f, a.data(), ni, x.data(), 1, 0.0f, y.data(), 1);
+      p->sgemv(kRowMajor, trans ? kTrans : kNoTrans, ni, ni, 1.0f, a.data(), ni, x.data(), 1,
+               0.0f, y.data(), 1);
     } else {
-      p->dgemv(kRowMajor, kNoTrans, ni, ni, 1.0, a.data(), ni, x.data(), 1, 0.0, y.data(), 1);
+      p->dgemv(kRowMajor, trans ? kTrans : kNoTrans, ni, ni, 1.0, a.data(), ni, x.data(), 1,
+               0.0, y.data(), 1);
     }
     benchmark::ClobberMemory();
   }
@@ -187,12 +190,15 @@ template <typename T>
 void RegisterGemv(const BlasPeer* p) {
   if (p->sgemv == nullptr || p->dgemv == nullptr) return;
   const size_t all = amdahl::GetTopology().usable_cores.value;
-  for (size_t n : amdahl_bench::GemvSizes()) {
-    for (size_t threads : {size_t{1}, all}) {
-      const std::string name = "peer:" + p->name + "/gemv/" + amdahl_bench::DTypeName<T>() +
-                               "/" + std::to_string(n) + amdahl_bench::ThreadsSuffix(threads);
-      benchmark::RegisterBenchmark(name.c_str(), BM_PeerGemv<T>, p, n, threads);
-      if (all == 1) break;
+  for (bool trans : {false, true}) {
+    for (size_t n : amdahl_bench::GemvSizes()) {
+      for (size_t threads : {size_t{1}, all}) {
+        const std::string name = "peer:" + p->name + (trans ? "/gemvt/" : "/gemv/") +
+                                 amdahl_bench::DTypeName<T>() + "/" + std::to_string(n) +
+                                 amdahl_bench::ThreadsSuffix(threads);
+        benchmark::RegisterBenchmark(name.c_str(), BM_PeerGemv<T>, p, n, threads, trans);
+        if (all == 1) break;
+      }
     }
   }
 }
