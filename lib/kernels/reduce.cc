@@ -43,8 +43,12 @@ void Partials(Kernel kernel, size_t n, const Leaves& leaves, T* partials) {
   if (n == 0) return;
   const size_t num_leaves = (n + kReduceLeaf - 1) / kReduceLeaf;
   // (One leaf runs here whatever the configuration says: no lookup.)
-  const LoopConfig c = num_leaves == 1 ? LoopConfig{} : GetLoopConfig(kernel, DTypeOf<T>(), n);
-  if (num_leaves == 1 || n < c.serial_cutoff || c.threads <= 1) {
+  if (num_leaves == 1) {
+    leaves(0, n, partials);
+    return;
+  }
+  const LoopConfig c = GetLoopConfig(kernel, DTypeOf<T>(), n);
+  if (n < c.serial_cutoff || c.threads <= 1) {
     leaves(0, n, partials);
   } else {
     const size_t chunk = ChunkSize(n, c) / kReduceLeaf;

@@ -1,6 +1,8 @@
 // Per-target GEMV: rows (A x) and columns (A^T x) of a row-major block.
 #include "lib/ops/gemv.h"
 
+#include <type_traits>
+
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "lib/ops/gemv.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
@@ -88,69 +90,6 @@ void GemvRowsT(size_t m, size_t n, T alpha, const T* a, size_t lda, const T* x, 
   for (; i < m; ++i) RowsBlock<1>(n, alpha, a + i * lda, lda, x, beta, y + i);
 }
 
-// Column sums of a strip of kV vectors kept in registers while every row of
-// A passes, one load and one multiply-add per vector of A (GemvColStrips).
-// Returns the sums in `sums`.
-template <size_t kV, class D, typename T = hn::TFromD<D>>
-HWY_INLINE void StripSums(D d, size_t m, const T* HWY_RESTRICT col, size_t lda,
-                          const T* HWY_RESTRICT x, T* HWY_RESTRICT sums) {
-  using V = hn::Vec<D>;
-  const size_t N = hn::Lanes(d);
-  V acc[kV];
-  for (size_t v = 0; v < kV; ++v) acc[v] = hn::Zero(d);
-  for (size_t i = 0; i < m; ++i) {
-    const V xi = hn::Set(d, x[i]);
-    const T* row = col + i * lda;
-    for (size_t v = 0; v < kV; ++v) {
-      acc[v] = MulAddAny(d, xi, hn::LoadU(d, row + v * N), acc[v]);
-    }
-  }
-  for (size_t v = 0; v < kV; ++v) hn::StoreU(acc[v], d, sums + v * N);
-}
-
-template <typename T>
-void GemvColStripsT(size_t m, size_t n, T alpha, const T* a, size_t lda, const T* x, T beta,
-                    T* y) {
-  const hn::ScalableTag<T> d;
-  const size_t N = hn::Lanes(d);
-  // Eight vectors of sums and one of x: within the 16 registers of AVX2.
-  constexpr size_t kV = 8;
-  HWY_ALIGN T sums[kV * hn::MaxLanes(decltype(d)())];
-  auto finish = [&](size_t j0, size_t w) {
-    for (size_t j = 0; j < w; ++j) y[j0 + j] = Combine(alpha, sums[j], beta, y + j0 + j);
-  };
-  size_t j0 = 0;
-  for (; j0 + kV * N <= n; j0 += kV * N) {
-    StripSums<kV>(d, m, a + j0, lda, x, sums);
-    finish(j0, kV * N);
-  }
-  // The last whole vectors, a strip of 4, 2 and 1 as they come.
-  if (j0 + 4 * N <= n) {
-    StripSums<4>(d, m, a + j0, lda, x, sums);
-    finish(j0, 4 * N);
-    j0 += 4 * N;
-  }
-  if (j0 + 2 * N <= n) {
-    StripSums<2>(d, m, a + j0, lda, x, sums);
-    finish(j0, 2 * N);
-    j0 += 2 * N;
-  }
-  if (j0 + N <= n) {
-    StripSums<1>(d, m, a + j0, lda, x, sums);
-    finish(j0, N);
-    j0 += N;
-  }
-  // Fewer than N columns: row by row, each row's few contiguous values.
-  const size_t w = n - j0;
-  if (w == 0) return;
-  for (size_t j = 0; j < w; ++j) sums[j] = T(0);
-  for (size_t i = 0; i < m; ++i) {
-    const T* row = a + i * lda + j0;
-    for (size_t j = 0; j < w; ++j) sums[j] = ScalarMulAdd(x[i], row[j], sums[j]);
-  }
-  finish(j0, w);
-}
-
 // Adds R rows of A's column block (rows lda apart from `col`, w columns, the
 // first wv whole vectors) times x[0, R) into the sums: one load and one store
 // of the sums per R vectors of A.
@@ -195,6 +134,53 @@ void GemvColsT(size_t m, size_t n, T alpha, const T* a, size_t lda, const T* x, 
     for (; i < m; ++i) AddRowsToSums<1>(d, col + i * lda, lda, x + i, w, wv, sums);
     for (size_t j = 0; j < w; ++j) y[j0 + j] = Combine(alpha, sums[j], beta, y + j0 + j);
   }
+}
+
+// Column sums of a strip of kV vectors kept in registers while every row of
+// A passes, one load and one multiply-add per vector of A (GemvColStrips).
+// Returns the sums in `sums`.
+template <size_t kV, class D, typename T = hn::TFromD<D>>
+HWY_INLINE void StripSums(D d, size_t m, const T* HWY_RESTRICT col, size_t lda,
+                          const T* HWY_RESTRICT x, T* HWY_RESTRICT sums) {
+  using V = hn::Vec<D>;
+  const size_t N = hn::Lanes(d);
+  V acc[kV];
+  for (size_t v = 0; v < kV; ++v) acc[v] = hn::Zero(d);
+  for (size_t i = 0; i < m; ++i) {
+    const V xi = hn::Set(d, x[i]);
+    const T* row = col + i * lda;
+    for (size_t v = 0; v < kV; ++v) {
+      acc[v] = MulAddAny(d, xi, hn::LoadU(d, row + v * N), acc[v]);
+    }
+  }
+  for (size_t v = 0; v < kV; ++v) hn::StoreU(acc[v], d, sums + v * N);
+}
+
+template <typename T>
+void GemvColStripsT(size_t m, size_t n, T alpha, const T* a, size_t lda, const T* x, T beta,
+                    T* y) {
+  const hn::ScalableTag<T> d;
+  const size_t N = hn::Lanes(d);
+  // Eight vectors of sums and one of x: within the 16 registers of AVX2.
+  constexpr size_t kV = 8;
+  HWY_ALIGN T sums[kV * hn::MaxLanes(decltype(d)())];
+  size_t j0 = 0;
+  // Strips of `vectors` vectors while they fit: 8 at a time, then 4, 2 and 1.
+  auto strips = [&](auto vectors) {
+    constexpr size_t V = decltype(vectors)::value;
+    for (; j0 + V * N <= n; j0 += V * N) {
+      StripSums<V>(d, m, a + j0, lda, x, sums);
+      for (size_t j = 0; j < V * N; ++j) {
+        y[j0 + j] = Combine(alpha, sums[j], beta, y + j0 + j);
+      }
+    }
+  };
+  strips(std::integral_constant<size_t, kV>());
+  strips(std::integral_constant<size_t, 4>());
+  strips(std::integral_constant<size_t, 2>());
+  strips(std::integral_constant<size_t, 1>());
+  // Fewer than N columns left: the L1-block kernel's scalar columns.
+  if (j0 < n) GemvColsT(m, n - j0, alpha, a + j0, lda, x, beta, y + j0);
 }
 
 #define AMDAHL_DEFINE_GEMV(T, ID, name)                                         \
