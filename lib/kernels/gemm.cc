@@ -16,6 +16,7 @@
 #include "lib/kernels/check.h"
 #include "lib/kernels/gemm_exact.h"
 #include "lib/kernels/gemm_grid.h"
+#include "lib/kernels/gemm_macros.h"
 #include "lib/kernels/scratch_buffer.h"
 #include "lib/ops/gemm.h"
 #include "lib/ops/pack.h"
@@ -54,11 +55,10 @@ void PackB(const Operand<T>& b, size_t p0, size_t kc, size_t j0, size_t nc, size
 
 // GemmBlocked's loops over cache blocks, packing what is not read in place.
 template <typename T>
-[[gnu::noinline]] void GemmBlockLoops(const GemmConfig& cfg, size_t i0, size_t m, size_t j0,
-                                      size_t n, size_t k, T alpha, const Operand<T>& a,
-                                      const Operand<T>& b, T beta, T* c, size_t ldc,
-                                      bool a_in_place, bool b_in_place) {
-  const ops::GemmTile tile{cfg.mr, cfg.nr, cfg.lanes};
+[[gnu::noinline]] void GemmBlockLoops(const GemmConfig& cfg, ops::GemmMacroFn<T> macro,
+                                      size_t i0, size_t m, size_t j0, size_t n, size_t k,
+                                      T alpha, const Operand<T>& a, const Operand<T>& b, T beta,
+                                      T* c, size_t ldc, bool a_in_place, bool b_in_place) {
   // Packing writes whole slivers: room for ceil(rows / mr) of them.
   auto whole = [](size_t x, size_t tile) { return (x + tile - 1) / tile * tile; };
   const size_t mc_max = whole(std::min(cfg.mc, m), cfg.mr);
@@ -85,13 +85,12 @@ template <typename T>
         const size_t nc = std::min(cfg.nc, n - jc);
         T* c_block = c + (i0 + ic) * ldc + j0 + jc;
         if (b_in_place) {
-          ops::GemmMacro(tile, mc, nc, kc, a_panel, a_layout, b.data + pc * b.ld + j0 + jc,
-                         ops::BLayout{b.ld, cfg.nr}, alpha, beta_now, c_block, ldc);
+          macro(mc, nc, kc, a_panel, a_layout, b.data + pc * b.ld + j0 + jc,
+                ops::BLayout{b.ld, cfg.nr}, alpha, beta_now, c_block, ldc);
         } else {
           PackB(b, pc, kc, j0 + jc, nc, cfg.nr, pb);
-          ops::GemmMacro(tile, mc, nc, kc, a_panel, a_layout, pb,
-                         ops::BLayout{cfg.nr, cfg.nr * kc},
-                         alpha, beta_now, c_block, ldc);
+          macro(mc, nc, kc, a_panel, a_layout, pb, ops::BLayout{cfg.nr, cfg.nr * kc}, alpha,
+                beta_now, c_block, ldc);
         }
       }
     }
@@ -101,9 +100,9 @@ template <typename T>
 // C[i0, i0 + m) x [j0, j0 + n) = alpha op(A) op(B) + beta C, blocked for the
 // caches, on the calling thread.
 template <typename T>
-inline void GemmBlocked(const GemmConfig& cfg, size_t i0, size_t m, size_t j0, size_t n,
-                        size_t k, T alpha, const Operand<T>& a, const Operand<T>& b, T beta,
-                        T* c, size_t ldc) {
+inline void GemmBlocked(const GemmConfig& cfg, const GemmMacros<T>& macros, size_t i0,
+                        size_t m, size_t j0, size_t n, size_t k, T alpha, const Operand<T>& a,
+                        const Operand<T>& b, T beta, T* c, size_t ldc) {
   // B not transposed, its rows within a span that stays in L2: the
   // microkernel reads it in place (row stride ldb; a ragged last vector under
   // a mask) and packing it would cost more than it saves. (The span, not the
@@ -116,12 +115,13 @@ inline void GemmBlocked(const GemmConfig& cfg, size_t i0, size_t m, size_t j0, s
   if (a_in_place && b_in_place && m <= cfg.mc && n <= cfg.nc && k <= cfg.kc) {
     // One block, nothing packed (every small product): the macro-kernel
     // straight away (through the loops, 10 ns more of a 1 x 1 product's 60).
-    ops::GemmMacro(ops::GemmTile{cfg.mr, cfg.nr, cfg.lanes}, m, n, k, a.data + i0 * a.ld,
-                   ops::ALayout{a.ld, 1, cfg.mr * a.ld}, b.data + j0,
-                   ops::BLayout{b.ld, cfg.nr}, alpha, beta, c + i0 * ldc + j0, ldc);
+    macros.a_in_place(m, n, k, a.data + i0 * a.ld, ops::ALayout{a.ld, 1, cfg.mr * a.ld},
+                      b.data + j0, ops::BLayout{b.ld, cfg.nr}, alpha, beta,
+                      c + i0 * ldc + j0, ldc);
     return;
   }
-  GemmBlockLoops(cfg, i0, m, j0, n, k, alpha, a, b, beta, c, ldc, a_in_place, b_in_place);
+  GemmBlockLoops(cfg, a_in_place ? macros.a_in_place : macros.a_packed, i0, m, j0, n, k, alpha,
+                 a, b, beta, c, ldc, a_in_place, b_in_place);
 }
 
 // The user's names of the row-major A and B operands (swapped for
@@ -214,12 +214,13 @@ template <typename T>
   // too: the defaults once per target, a wisdom entry where it is applied,
   // an override where it is set and again (its tile) where it is read.
   const GemmConfig cfg = GetGemmConfig(DTypeOf<T>(), m, n, k);
+  const GemmMacros<T> macros = GemmMacrosFor<T>(cfg);
   const Operand<T> op_a{a, lda, ta};
   const Operand<T> op_b{b, ldb, tb};
   size_t tm = 1, tn = 1;
   if (cfg.threads > 1) ThreadGrid(m, n, cfg.mr, cfg.nr, cfg.lanes, cfg.threads, &tm, &tn);
   if (tm * tn == 1) {
-    GemmBlocked(cfg, 0, m, 0, n, k, alpha, op_a, op_b, beta, c, ldc);
+    GemmBlocked(cfg, macros, 0, m, 0, n, k, alpha, op_a, op_b, beta, c, ldc);
     return;
   }
   ParallelForThreads(0, tm * tn, 1, tm * tn, [&](size_t t, size_t) {
@@ -227,8 +228,7 @@ template <typename T>
     Split(m, tm, t / tn, cfg.mr, &i0, &i1);
     Split(n, tn, t % tn, cfg.nr, &j0, &j1);
     if (i1 > i0 && j1 > j0) {
-      GemmBlocked(cfg, i0, i1 - i0, j0, j1 - j0, k, alpha, op_a, op_b, beta, c,
-                  ldc);
+      GemmBlocked(cfg, macros, i0, i1 - i0, j0, j1 - j0, k, alpha, op_a, op_b, beta, c, ldc);
     }
   });
 }

@@ -400,37 +400,21 @@ HWY_NOINLINE AMDAHL_FLATTEN void GemmMacroTile(size_t mc, size_t nc, size_t kc,
   }
 }
 
-// Runs the macro-kernel of the listed shape that `tile` names; false if none.
+// The macro-kernel of the listed shape that `tile` names (A packed or read
+// in place); nullptr if none.
 template <typename T, class... Shapes>
-bool GemmMacroOfList(TileList<Shapes...>, ops::GemmTile tile, size_t mc, size_t nc,
-                     size_t kc, const T* a_panel, const ops::ALayout& a_layout,
-                     const T* b_block, const ops::BLayout& b_layout, T alpha, T beta, T* c,
-                     size_t ldc) {
+ops::GemmMacroFn<T> GemmMacroOfList(TileList<Shapes...>, ops::GemmTile tile, bool packed_a) {
   const size_t N = hn::Lanes(hn::ScalableTag<T>());
-  const bool packed_a = a_layout.row_stride == 1 && a_layout.col_stride == tile.mr;
-  auto run = [&](auto shape) {
+  ops::GemmMacroFn<T> found = nullptr;
+  auto match = [&](auto shape) {
     using S = decltype(shape);
-    if (tile.mr != S::MR || tile.nr != S::NV * N) return false;
-    if (packed_a) {
-      GemmMacroTile<S::MR, S::NV, true>(mc, nc, kc, a_panel, a_layout, b_block, b_layout,
-                                        alpha, beta, c, ldc);
-    } else {
-      GemmMacroTile<S::MR, S::NV, false>(mc, nc, kc, a_panel, a_layout, b_block, b_layout,
-                                         alpha, beta, c, ldc);
-    }
+    if (tile.mr != S::MR || tile.nr != S::NV * N || tile.lanes != N) return false;
+    found = packed_a ? &GemmMacroTile<S::MR, S::NV, true, T>
+                     : &GemmMacroTile<S::MR, S::NV, false, T>;
     return true;
   };
-  return (run(Shapes()) || ...);
-}
-
-template <typename T>
-void GemmMacroT(ops::GemmTile tile, size_t mc, size_t nc, size_t kc,
-                const T* HWY_RESTRICT a_panel, const ops::ALayout& a_layout,
-                const T* HWY_RESTRICT b_block, const ops::BLayout& b_layout, T alpha,
-                T beta, T* c, size_t ldc) {
-  const bool known = GemmMacroOfList(GemmTiles(), tile, mc, nc, kc, a_panel, a_layout,
-                                     b_block, b_layout, alpha, beta, c, ldc);
-  HWY_ASSERT(known);  // the framework checked the tile against GemmTilesOf
+  (match(Shapes()) || ...);
+  return found;
 }
 
 }  // namespace HWY_NAMESPACE

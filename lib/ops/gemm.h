@@ -52,16 +52,24 @@ struct ALayout {
   size_t sliver_stride;
 };
 
+// A macro-kernel of one register tile on one target: C[0, mc) x [0, nc) =
+// alpha * A_panel * B_block + beta * C, with A and B laid out as a_layout and
+// b_layout say.
+template <typename T>
+using GemmMacroFn = void (*)(size_t mc, size_t nc, size_t kc, const T* a,
+                             const ALayout& a_layout, const T* b, const BLayout& b_layout,
+                             T alpha, T beta, T* c, size_t ldc);
+
 #define AMDAHL_DECLARE_GEMM(T, ID, name)                                      \
   /* Writes the target's register tiles for T to tiles[0, count) and      \
      returns count (<= kMaxGemmTiles); tiles[0] is the default. */          \
   size_t GemmTilesOf(const T* type_tag, GemmTile* tiles);                   \
-  /* C[0, mc) x [0, nc) = alpha * A_panel * B_block + beta * C, with A and  \
-     B laid out as a_layout and b_layout say. `tile` must be one of         \
+  /* The running target's macro-kernel of `tile`, for an A panel packed in  \
+     slivers ({1, mr, mr * kc}) or read in place (col_stride 1): a plain    \
+     function, so that the framework finds it once per target instead of   \
+     dispatching on every call. nullptr if `tile` is not one of            \
      GemmTilesOf(T). */                                                     \
-  void GemmMacro(GemmTile tile, size_t mc, size_t nc, size_t kc, const T* a,  \
-                 const ALayout& a_layout, const T* b, const BLayout& b_layout,  \
-                 T alpha, T beta, T* c, size_t ldc);
+  GemmMacroFn<T> GemmMacroOf(const T* type_tag, GemmTile tile, bool packed_a);
 
 AMDAHL_FOR_EACH_DTYPE(AMDAHL_DECLARE_GEMM)
 #undef AMDAHL_DECLARE_GEMM

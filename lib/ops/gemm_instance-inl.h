@@ -15,11 +15,9 @@ size_t GemmTilesOne(const AMDAHL_GEMM_T*, ops::GemmTile* tiles) {
   return TilesOf<AMDAHL_GEMM_T>(GemmTiles(), tiles);
 }
 
-void GemmMacroOne(ops::GemmTile tile, size_t mc, size_t nc, size_t kc, const AMDAHL_GEMM_T* a,
-                  const ops::ALayout& a_layout, const AMDAHL_GEMM_T* b,
-                  const ops::BLayout& b_layout, AMDAHL_GEMM_T alpha, AMDAHL_GEMM_T beta,
-                  AMDAHL_GEMM_T* c, size_t ldc) {
-  GemmMacroT(tile, mc, nc, kc, a, a_layout, b, b_layout, alpha, beta, c, ldc);
+ops::GemmMacroFn<AMDAHL_GEMM_T> GemmMacroOfOne(const AMDAHL_GEMM_T*, ops::GemmTile tile,
+                                               bool packed_a) {
+  return GemmMacroOfList<AMDAHL_GEMM_T>(GemmTiles(), tile, packed_a);
 }
 
 }  // namespace HWY_NAMESPACE
@@ -31,17 +29,15 @@ namespace amdahl {
 namespace ops {
 
 HWY_EXPORT(GemmTilesOne);
-HWY_EXPORT(GemmMacroOne);
+HWY_EXPORT(GemmMacroOfOne);
 
 size_t GemmTilesOf(const AMDAHL_GEMM_T* tag, GemmTile* tiles) {
   return HWY_DYNAMIC_DISPATCH(GemmTilesOne)(tag, tiles);
 }
 
-void GemmMacro(GemmTile tile, size_t mc, size_t nc, size_t kc, const AMDAHL_GEMM_T* a,
-               const ALayout& a_layout, const AMDAHL_GEMM_T* b, const BLayout& b_layout,
-               AMDAHL_GEMM_T alpha, AMDAHL_GEMM_T beta, AMDAHL_GEMM_T* c, size_t ldc) {
-  HWY_DYNAMIC_DISPATCH(GemmMacroOne)(tile, mc, nc, kc, a, a_layout, b, b_layout, alpha, beta,
-                                     c, ldc);
+GemmMacroFn<AMDAHL_GEMM_T> GemmMacroOf(const AMDAHL_GEMM_T* tag, GemmTile tile,
+                                       bool packed_a) {
+  return HWY_DYNAMIC_DISPATCH(GemmMacroOfOne)(tag, tile, packed_a);
 }
 
 }  // namespace ops
