@@ -179,7 +179,8 @@ def report(context, rates, used, peak, guard_lines):
         pk = None
         if unit == "GFLOPS":
             wide = dtype in ("f64", "i64")
-            p = peak.get(("f64" if wide else "f32", threads or cores))
+            # Of the cores it ran on: the own choice's threads where known.
+            p = peak.get(("f64" if wide else "f32", threads or int(chose or cores)))
             pk = 100 * value / p if p else None
         lines.append(
             f"| {kernel} | {dtype} | {size} | {fmt(value)} {unit} | "
