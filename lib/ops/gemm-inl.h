@@ -363,15 +363,20 @@ HWY_INLINE void RowOfTiles(size_t nc, size_t kc, const T* HWY_RESTRICT a, size_t
 }
 
 // A last row of tiles of at most 4 rows, where the shape has more: 4-row
-// tiles, which compute no padding rows. Out of line, one per width rather
-// than per shape; a packed sliver is read as in place (rows 1 apart, steps of
-// k MR apart).
+// tiles, or 2-row ones for at most 2 rows, which compute no or few padding
+// rows. Out of line, one per width rather than per shape; a packed sliver is
+// read as in place (rows 1 apart, steps of k MR apart).
 template <size_t NV, typename T>
 HWY_NOINLINE AMDAHL_FLATTEN void FewRowsOfTiles(size_t nc, size_t kc, const T* HWY_RESTRICT a,
                                                 size_t a_row_stride, size_t a_col_stride,
                                                 const T* HWY_RESTRICT b_block,
                                                 const ops::BLayout& b_layout, T alpha, T beta,
                                                 T* c, size_t ldc, size_t m_eff) {
+  if (m_eff <= 2) {
+    RowOfTiles<2, NV, false>(nc, kc, a, a_row_stride, a_col_stride, b_block, b_layout, alpha,
+                             beta, c, ldc, m_eff);
+    return;
+  }
   RowOfTiles<4, NV, false>(nc, kc, a, a_row_stride, a_col_stride, b_block, b_layout, alpha,
                            beta, c, ldc, m_eff);
 }
