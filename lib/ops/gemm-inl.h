@@ -381,6 +381,117 @@ HWY_NOINLINE AMDAHL_FLATTEN void FewRowsOfTiles(size_t nc, size_t kc, const T* H
                            beta, c, ldc, m_eff);
 }
 
+#if AMDAHL_GEMM_MASKED_EDGES
+// The most columns ColumnsByDots takes.
+constexpr size_t kMaxDotColumns = 4;
+
+// C[i, t] = alpha * dot(A row i, bt row t) + beta * C[i, t] for R rows of A
+// (lda apart, kc long) and the first r (<= kMaxDotColumns) rows of bt
+// (bt_stride apart, zero-padded to whole vectors): each A vector loaded once
+// for all r columns, four rows' sums reduced in one tree.
+template <size_t R, class D, typename T = hn::TFromD<D>>
+HWY_INLINE void RowDots(D d, size_t kc, const T* HWY_RESTRICT a, size_t lda,
+                        const T* HWY_RESTRICT bt, size_t bt_stride, size_t r, T alpha,
+                        T beta, T* c, size_t ldc) {
+  using V = hn::Vec<D>;
+  const size_t N = hn::Lanes(d);
+  V acc[R][kMaxDotColumns];
+  Unroll<R>([&](auto i) { Unroll<kMaxDotColumns>([&](auto t) { acc[i][t] = hn::Zero(d); }); });
+  auto add = [&](size_t p, const V (&av)[R]) {
+    Unroll<kMaxDotColumns>([&](auto t) {
+      if (t < r) {
+        const V bv = hn::Load(d, bt + t * bt_stride + p);
+        Unroll<R>([&](auto i) { acc[i][t] = MulAddAny(d, av[i], bv, acc[i][t]); });
+      }
+    });
+  };
+  size_t p = 0;
+  for (; p + N <= kc; p += N) {
+    V av[R];
+    Unroll<R>([&](auto i) { av[i] = hn::LoadU(d, a + i * lda + p); });
+    add(p, av);
+  }
+  if (p < kc) {  // the last kc % N steps: nothing past A's row is read
+    const auto first = hn::FirstN(d, kc - p);
+    V av[R];
+    Unroll<R>([&](auto i) { av[i] = hn::MaskedLoad(first, d, a + i * lda + p); });
+    add(p, av);
+  }
+  // (Unrolled: an accumulator indexed at run time would live in memory.)
+  Unroll<kMaxDotColumns>([&](auto t) {
+    if (t >= r) return;
+    T dots[4];
+    if constexpr (R == 4) {
+      SumsOf4(d, acc[0][t], acc[1][t], acc[2][t], acc[3][t], dots);
+    } else {
+      Unroll<R>([&](auto i) { dots[i] = HorizontalSum(d, acc[i][t]); });
+    }
+    for (size_t i = 0; i < R; ++i) {
+      T* out = c + i * ldc + t;
+      *out = beta == T(0) ? alpha * dots[i] : alpha * dots[i] + beta * *out;
+    }
+  });
+}
+
+// The last r (< N) columns of an mc x nc block, A read in place (rows lda
+// apart), B's columns at b (rows b_row_stride apart): dot products along k
+// instead of a tile whose vectors hold r valid lanes of N (at 50^3 f32 the
+// tile of 2 columns cost 15 % of the product for 4 % of its work).
+template <class D, typename T = hn::TFromD<D>>
+HWY_NOINLINE AMDAHL_FLATTEN void ColumnsByDots(D d, size_t mc, size_t kc,
+                                               const T* HWY_RESTRICT a, size_t lda,
+                                               const T* HWY_RESTRICT b, size_t b_row_stride,
+                                               size_t r, T alpha, T beta, T* c, size_t ldc) {
+  const size_t N = hn::Lanes(d);
+  // k in chunks whose columns of B, transposed, fit on the stack.
+  constexpr size_t kChunk = 256;
+  HWY_ALIGN T bt[kMaxDotColumns * kChunk];
+  for (size_t p0 = 0; p0 < kc; p0 += kChunk) {
+    const size_t len = HWY_MIN(kChunk, kc - p0);
+    const size_t padded = (len + N - 1) / N * N;
+    for (size_t t = 0; t < r; ++t) {
+      for (size_t p = 0; p < len; ++p) bt[t * kChunk + p] = b[(p0 + p) * b_row_stride + t];
+      for (size_t p = len; p < padded; ++p) bt[t * kChunk + p] = T(0);
+    }
+    const T beta_now = p0 == 0 ? beta : T(1);
+    size_t i = 0;
+    for (; i + 4 <= mc; i += 4) {
+      RowDots<4>(d, len, a + i * lda + p0, lda, bt, kChunk, r, alpha, beta_now, c + i * ldc,
+                 ldc);
+    }
+    for (; i < mc; ++i) {
+      RowDots<1>(d, len, a + i * lda + p0, lda, bt, kChunk, r, alpha, beta_now, c + i * ldc,
+                 ldc);
+    }
+  }
+}
+#endif  // AMDAHL_GEMM_MASKED_EDGES
+
+// How many of the block's last columns ColumnsByDots computes: the columns
+// past the whole vectors, where dot products cost less than the tiles' lanes
+// (per four rows, r (4 ceil(kc / N) + 10) steps against 2 kc for a
+// half-width tile; Zen 4 measured at 50^3), A read in place, floats (the
+// integer types' scalar sums would overflow as signed values); else 0.
+template <size_t MR, bool kPackedA, typename T>
+HWY_INLINE size_t DotColumns(size_t nc, size_t kc, const ops::ALayout& a_layout) {
+#if AMDAHL_GEMM_MASKED_EDGES
+  if constexpr (!kPackedA && std::is_floating_point_v<T>) {
+    const size_t N = hn::Lanes(hn::ScalableTag<T>());
+    const size_t r = nc % N;
+    const bool in_place =
+        a_layout.col_stride == 1 && a_layout.sliver_stride == MR * a_layout.row_stride;
+    if (r != 0 && r <= kMaxDotColumns && in_place &&
+        r * (4 * ((kc + N - 1) / N) + 10) < 2 * kc) {
+      return r;
+    }
+  }
+#endif
+  (void)nc;
+  (void)kc;
+  (void)a_layout;
+  return 0;
+}
+
 // Macro-kernel: every tile of the mc x nc block. The A sliver (broadcast,
 // mr x kc) stays in L1 while the B slivers of the block stream from L2.
 template <size_t MR, size_t NV, bool kPackedA, typename T>
@@ -390,6 +501,15 @@ HWY_NOINLINE AMDAHL_FLATTEN void GemmMacroTile(size_t mc, size_t nc, size_t kc,
                                                const T* HWY_RESTRICT b_block,
                                                const ops::BLayout& b_layout, T alpha, T beta,
                                                T* c, size_t ldc) {
+  if (const size_t r = DotColumns<MR, kPackedA, T>(nc, kc, a_layout); r != 0) {
+#if AMDAHL_GEMM_MASKED_EDGES
+    const size_t NR = NV * hn::Lanes(hn::ScalableTag<T>());
+    nc -= r;
+    ColumnsByDots(hn::ScalableTag<T>(), mc, kc, a_panel, a_layout.row_stride,
+                  b_block + nc / NR * b_layout.sliver_stride + nc % NR, b_layout.row_stride, r,
+                  alpha, beta, c + nc, ldc);
+#endif
+  }
   for (size_t ir = 0; ir < mc; ir += MR) {
     const T* a = a_panel + ir / MR * a_layout.sliver_stride;
     const size_t m_eff = HWY_MIN(MR, mc - ir);
