@@ -1,6 +1,7 @@
 // The GEMM macro-kernel: C block += packed A panel x packed B block, on the
-// best Highway target. No threads, no checks; the framework (lib/gemm.cc)
-// packs, blocks and splits.
+// best Highway target (GemmMacroOf: a plain function per tile, which the
+// framework finds once per target). No threads, no checks; the framework
+// (lib/kernels/gemm.cc) packs, blocks and splits.
 //
 // Microkernel contract (as BLIS's, row-major): an mr x nr tile of C is kept
 // in registers as mr rows of nr / N vectors. Over p in [0, kc) it loads nr
@@ -8,8 +9,11 @@
 // the A sliver (packed: a[p * mr + i]), accumulating with fused multiply-adds.
 // Small operands may be read in place instead of packed (ALayout, BLayout).
 // Then C_tile = alpha * acc + beta * C_tile; beta == 0 never reads C. Edge
-// tiles (fewer than mr rows or nr columns left) are computed in full on the
-// zero-padded slivers and only the valid part is written.
+// tiles (fewer than mr rows or nr columns left) are computed on narrower
+// tiles where the target has them (4 or 2 rows; half- or quarter-width
+// vectors) and in full on the zero-padded slivers otherwise, and only the
+// valid part is written. The last few columns past the whole vectors may
+// instead be dot products along k (A read in place, floats).
 #ifndef AMDAHL_OPS_GEMM_H_
 #define AMDAHL_OPS_GEMM_H_
 
