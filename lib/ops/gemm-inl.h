@@ -348,16 +348,17 @@ HWY_INLINE void RowOfTiles(size_t nc, size_t kc, const T* HWY_RESTRICT a, size_t
                                   n_eff - whole);
       };
 #if HWY_TARGET <= HWY_AVX3
-      // At most half a vector left: a half-width tile. Zen 4 runs a 512-bit
-      // vector as two 256-bit halves, so this halves the tile's multiplies
-      // (one core: f32 20^3 -7 %, 24^3 -14 %, 40^3 -11 %, 100^3 -5 %; f64
-      // 12^3 and 20^3 -10 %); Intel's AVX-512 runs either width at one rate.
-      // Exactly a quarter: a whole 128-bit tile, stored without a mask (the
-      // masked store through a buffer was 7 % of a 20^3 f32 product).
+      // Exactly a quarter of a vector left: a whole 128-bit tile, stored
+      // without a mask (the masked store through a buffer was 7 % of a 20^3
+      // f32 product).
       if (n_eff - whole == N / 4) {
         partial(hn::Half<hn::Half<decltype(d)>>());
         continue;
       }
+      // At most half a vector left: a half-width tile. Zen 4 runs a 512-bit
+      // vector as two 256-bit halves, so this halves the tile's multiplies
+      // (one core: f32 20^3 -7 %, 24^3 -14 %, 40^3 -11 %, 100^3 -5 %; f64
+      // 12^3 and 20^3 -10 %); Intel's AVX-512 runs either width at one rate.
       if (n_eff - whole <= N / 2) {
         partial(hn::Half<decltype(d)>());
         continue;
