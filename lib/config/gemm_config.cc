@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <mutex>
 #include <string>
 
 #include "amdahl/config.h"
@@ -13,11 +12,11 @@
 #include "amdahl/pool.h"
 #include "amdahl/topology.h"
 #include "amdahl/wisdom.h"
-#include "hwy/targets.h"
 #include "lib/config/json_fields.h"
 #include "lib/config/records.h"
 #include "lib/hooks.h"
 #include "lib/kernels/check.h"
+#include "lib/runtime/per_target.h"
 #include "lib/ops/gemm.h"
 
 namespace amdahl {
@@ -92,40 +91,23 @@ GemmConfig Defaults(DType dtype, size_t m, size_t n, size_t k);
 // product's 54, and a wisdom entry's tile was checked by a dispatched call on
 // every use. Kept per Highway target: tests switch targets.
 struct TargetGemm {
-  std::atomic<bool> ready{false};
   TargetTiles tiles;
   GemmConfig blocks;
 };
-// (Index 0 is Highway's "no target chosen yet": never filled.)
-TargetGemm g_target_gemm[kNumDTypes][HWY_MAX_DYNAMIC_TARGETS + 2];
-std::mutex g_target_gemm_mu;
-
-[[gnu::noinline]] const TargetGemm& FindTargetGemm(DType dtype) {
-  std::lock_guard<std::mutex> lock(g_target_gemm_mu);
-  TargetTiles tiles(dtype);
-  GemmConfig blocks = BlocksFor(dtype, tiles.tile[0]);
-  blocks.threads = 1;
-  if (const std::string problem = GemmConfigProblem(blocks); !problem.empty()) {
-    throw Error("amdahl::DefaultGemmConfig: the analytical blocks for " +
-                std::string(DTypeName(dtype)) + " fail their own rules: " + problem);
-  }
-  // After the tiles: the first dispatched call is what chooses the target.
-  TargetGemm& slot =
-      g_target_gemm[static_cast<size_t>(dtype)][hwy::GetChosenTarget().GetIndex()];
-  if (!slot.ready.load(std::memory_order_relaxed)) {
-    slot.tiles = tiles;
-    slot.blocks = blocks;
-    slot.ready.store(true, std::memory_order_release);
-  }
-  return slot;
-}
+PerTarget<TargetGemm> g_target_gemm[kNumDTypes];
 
 // The running target's TargetGemm for a dtype already checked.
 inline const TargetGemm& ForTarget(DType dtype) {
-  const TargetGemm& slot =
-      g_target_gemm[static_cast<size_t>(dtype)][hwy::GetChosenTarget().GetIndex()];
-  if (__builtin_expect(slot.ready.load(std::memory_order_acquire), 1)) return slot;
-  return FindTargetGemm(dtype);
+  return g_target_gemm[static_cast<size_t>(dtype)].Get([dtype] {
+    TargetTiles tiles(dtype);  // (a dispatched call)
+    GemmConfig blocks = BlocksFor(dtype, tiles.tile[0]);
+    blocks.threads = 1;
+    if (const std::string problem = GemmConfigProblem(blocks); !problem.empty()) {
+      throw Error("amdahl::DefaultGemmConfig: the analytical blocks for " +
+                  std::string(DTypeName(dtype)) + " fail their own rules: " + problem);
+    }
+    return TargetGemm{tiles, blocks};
+  });
 }
 
 }  // namespace

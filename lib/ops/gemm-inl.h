@@ -258,21 +258,6 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
   }
 }
 
-// The last, partial vector of a row of tiles (fewer than N columns), as a
-// one-vector tile of its own, out of line: one more kernel per row count,
-// not per shape (a partial variant of every shape and width doubled the
-// kernels' build time; inlined beside the whole tiles, it made those 2-5 %
-// slower at 32^3 and 64^3).
-template <size_t MR, bool kPackedA, class D, typename T = hn::TFromD<D>>
-HWY_NOINLINE AMDAHL_FLATTEN void PartialTile(D d, size_t kc, const T* HWY_RESTRICT a,
-                                             size_t a_row_stride, size_t a_col_stride,
-                                             const T* HWY_RESTRICT b, size_t nr, T alpha,
-                                             T beta, T* c, size_t ldc, size_t m_eff,
-                                             size_t n_eff) {
-  MicroKernel<MR, 1, kPackedA, true>(d, kc, a, a_row_stride, a_col_stride, b, nr, alpha, beta,
-                                     c, ldc, m_eff, n_eff);
-}
-
 // A whole tile (MR rows, NV whole vectors), out of line: its row pointers and
 // its store are fixed at compile time. (Inlined with m_eff and n_eff known
 // only at run time, a row of 32^3 f32 tiles ran 4-8 % slower on Zen 4: the
@@ -288,13 +273,19 @@ HWY_NOINLINE AMDAHL_FLATTEN void WholeTile(D d, size_t kc, const T* HWY_RESTRICT
 
 // A tile with fewer than MR rows or NV vectors to store, out of line as well:
 // the macro-kernel that calls both keeps few registers and a small frame.
-template <size_t MR, size_t NV, bool kPackedA, class D, typename T = hn::TFromD<D>>
+// kPartialB: the last, partial vector of a row of tiles (fewer than N
+// columns), a one-vector tile of its own: one more kernel per row count, not
+// per shape (a partial variant of every shape and width doubled the kernels'
+// build time; inlined beside the whole tiles, it made those 2-5 % slower at
+// 32^3 and 64^3).
+template <size_t MR, size_t NV, bool kPackedA, bool kPartialB = false, class D,
+          typename T = hn::TFromD<D>>
 HWY_NOINLINE AMDAHL_FLATTEN void EdgeTile(D d, size_t kc, const T* HWY_RESTRICT a,
                                           size_t a_row_stride, size_t a_col_stride,
                                           const T* HWY_RESTRICT b, size_t nr, T alpha, T beta,
                                           T* c, size_t ldc, size_t m_eff, size_t n_eff) {
-  MicroKernel<MR, NV, kPackedA, false>(d, kc, a, a_row_stride, a_col_stride, b, nr, alpha,
-                                       beta, c, ldc, m_eff, n_eff);
+  MicroKernel<MR, NV, kPackedA, kPartialB>(d, kc, a, a_row_stride, a_col_stride, b, nr, alpha,
+                                           beta, c, ldc, m_eff, n_eff);
 }
 
 // The tile of MR rows x NV vectors, or of fewer vectors for the last tile of
@@ -343,9 +334,9 @@ HWY_INLINE void RowOfTiles(size_t nc, size_t kc, const T* HWY_RESTRICT a, size_t
     }
     if (whole != n_eff) {
       auto partial = [&](auto dp) {
-        PartialTile<MR, kPackedA>(dp, kc, a, a_row_stride, a_col_stride, b + whole,
-                                  b_layout.row_stride, alpha, beta, c + jr + whole, ldc, m_eff,
-                                  n_eff - whole);
+        EdgeTile<MR, 1, kPackedA, true>(dp, kc, a, a_row_stride, a_col_stride, b + whole,
+                                        b_layout.row_stride, alpha, beta, c + jr + whole, ldc,
+                                        m_eff, n_eff - whole);
       };
 #if HWY_TARGET <= HWY_AVX3
       // Exactly a quarter of a vector left: a whole 128-bit tile, stored
