@@ -175,8 +175,8 @@ TYPED_TEST(GemvTest, EveryTransposeLayoutAlphaBeta) {
   }
 }
 
-// Larger than the column block (8 KiB of sums) and than the caches' share of
-// one thread, at the library's own choice of threads.
+// Larger than the caches' share of one thread, at the library's own choice
+// of threads.
 TYPED_TEST(GemvTest, LargeAtTheLibrarysChoice) {
   using T = TypeParam;
   std::mt19937_64 rng(11);
@@ -185,6 +185,19 @@ TYPED_TEST(GemvTest, LargeAtTheLibrarysChoice) {
       ASSERT_TRUE(Check<T>({t, l, 1031, 3077, 1, 0, 5, 0}, rng, "own choice"));
     }
   }
+}
+
+// A^T x on one thread past L2 (2 MiB) and over several column blocks (32 KiB
+// of sums: 8192 f32 columns, 4096 f64), the last block ragged, with rows left
+// over from the groups of four; on every target.
+TYPED_TEST(GemvTest, ColumnSumsOverSeveralBlocks) {
+  using T = TypeParam;
+  GemvOverride o(DTypeOf<T>(), 1);
+  amdahl_test::ForEachTarget([&](const char* target) {
+    std::mt19937_64 rng(5);
+    ASSERT_TRUE(Check<T>({Trans::kYes, Layout::kRowMajor, 75, 9001, 1, 0, 0, 0}, rng, target));
+    ASSERT_TRUE(Check<T>({Trans::kNo, Layout::kColMajor, 9001, 75, -1, 1, 3, 1}, rng, target));
+  });
 }
 
 TYPED_TEST(GemvTest, AlphaZeroReadsNeitherAnorX) {

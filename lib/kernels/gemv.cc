@@ -23,7 +23,7 @@ namespace {
 // y = alpha * S^T x + beta * y for a row-major rows x cols block of S, on the
 // calling thread: column sums held in registers while the block fits in L2
 // (Zen 4, one core, f32: 64 x 64 167 -> 112 ns, 64 x 4096 (1 MiB) 14.1 ->
-// 10.1 us); beyond, rows streamed into an L1 block of sums, which keeps
+// 10.1 us); beyond, rows streamed into a block of sums (32 KiB), which keeps
 // whole rows in order for the prefetchers (register strips, a few lines of
 // each row at a time: 1024 x 1024 (4 MiB) 49 -> 54 us).
 template <typename T>

@@ -21,7 +21,7 @@ namespace ops {
   void GemvRows(size_t m, size_t n, T alpha, const T* a, size_t lda,        \
                 const T* x, T beta, T* y);                                   \
   /* y[j] = alpha * (column j of A) . x + beta * y[j], j in [0, n): A^T x,  \
-     streaming rows of A into a block of column sums kept in L1. */        \
+     streaming rows of A, four at a time, into a block of column sums. */  \
   void GemvCols(size_t m, size_t n, T alpha, const T* a, size_t lda,        \
                 const T* x, T beta, T* y);                                   \
   /* The same, strips of column sums kept in registers while every row     \
