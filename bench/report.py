@@ -95,7 +95,9 @@ def own_defects(rates, used, slack=1.03):
     """Where amdahl's own choice lost to one of its fixed-thread runs in this
     run by more than `slack`: a tuner defect to show, not to hide. Returns
     (defects, noise): noise, where the own choice used as many threads as the
-    faster run (the same configuration: what this run's noise is)."""
+    faster run did (the same configuration: what this run's noise is; a run
+    labelled with more threads may use fewer, as GEMM does below its
+    threshold)."""
     defects, noise = [], []
     for (p, k, d, s), entry in sorted(rates.items()):
         mine = own(entry) if p == "amdahl" and k not in ("peak", "pool") else None
@@ -105,11 +107,14 @@ def own_defects(rates, used, slack=1.03):
         if fixed:
             v, t = max(fixed)
             if v > slack * mine:
-                chose = used.get((p, k, d, s), {}).get(0)
+                threads_used = used.get((p, k, d, s), {})
+                chose, ran = threads_used.get(0), threads_used.get(t, t)
                 line = (f"- {k}/{d}/{s}: own choice {fmt(mine)}"
                         + (f" (on {chose} threads)" if chose else "")
-                        + f" < {fmt(v)} on a fixed {t} threads ({v / mine:.2f}x)")
-                (noise if chose == t else defects).append(line)
+                        + f" < {fmt(v)} on a fixed {t} threads"
+                        + (f" (it used {ran})" if ran != t else "")
+                        + f" ({v / mine:.2f}x)")
+                (noise if chose == ran else defects).append(line)
     return defects, noise
 
 
