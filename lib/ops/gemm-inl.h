@@ -426,7 +426,7 @@ HWY_INLINE void RowDots(D d, size_t kc, const T* HWY_RESTRICT a, size_t lda,
     }
     for (size_t i = 0; i < R; ++i) {
       T* out = c + i * ldc + t;
-      *out = beta == T(0) ? alpha * dots[i] : alpha * dots[i] + beta * *out;
+      *out = ScalarCombine(alpha, dots[i], beta, out);
     }
   });
 }
@@ -468,25 +468,22 @@ HWY_NOINLINE AMDAHL_FLATTEN void ColumnsByDots(D d, size_t mc, size_t kc,
 // How many of the block's last columns ColumnsByDots computes: the columns
 // past the whole vectors, where dot products cost less than the tiles' lanes
 // (per four rows, r (4 ceil(kc / N) + 10) steps against 2 kc for a
-// half-width tile; Zen 4 measured at 50^3), A read in place, floats (the
-// integer types' scalar sums would overflow as signed values); else 0.
-template <size_t MR, bool kPackedA, typename T>
-HWY_INLINE size_t DotColumns(size_t nc, size_t kc, const ops::ALayout& a_layout) {
+// half-width tile; Zen 4 measured at 50^3), A read in place (!kPackedA: rows
+// a_layout.row_stride apart, each contiguous), floats (the integer types'
+// scalar sums would overflow as signed values); else 0.
+template <bool kPackedA, typename T>
+HWY_INLINE size_t DotColumns(size_t nc, size_t kc) {
 #if AMDAHL_GEMM_MASKED_EDGES
   if constexpr (!kPackedA && std::is_floating_point_v<T>) {
     const size_t N = hn::Lanes(hn::ScalableTag<T>());
     const size_t r = nc % N;
-    const bool in_place =
-        a_layout.col_stride == 1 && a_layout.sliver_stride == MR * a_layout.row_stride;
-    if (r != 0 && r <= kMaxDotColumns && in_place &&
-        r * (4 * ((kc + N - 1) / N) + 10) < 2 * kc) {
+    if (r != 0 && r <= kMaxDotColumns && r * (4 * ((kc + N - 1) / N) + 10) < 2 * kc) {
       return r;
     }
   }
 #endif
   (void)nc;
   (void)kc;
-  (void)a_layout;
   return 0;
 }
 
@@ -499,7 +496,7 @@ HWY_NOINLINE AMDAHL_FLATTEN void GemmMacroTile(size_t mc, size_t nc, size_t kc,
                                                const T* HWY_RESTRICT b_block,
                                                const ops::BLayout& b_layout, T alpha, T beta,
                                                T* c, size_t ldc) {
-  if (const size_t r = DotColumns<MR, kPackedA, T>(nc, kc, a_layout); r != 0) {
+  if (const size_t r = DotColumns<kPackedA, T>(nc, kc); r != 0) {
 #if AMDAHL_GEMM_MASKED_EDGES
     const size_t NR = NV * hn::Lanes(hn::ScalableTag<T>());
     nc -= r;

@@ -69,10 +69,10 @@ using GemmMacroFn = void (*)(size_t mc, size_t nc, size_t kc, const T* a,
      returns count (<= kMaxGemmTiles); tiles[0] is the default. */          \
   size_t GemmTilesOf(const T* type_tag, GemmTile* tiles);                   \
   /* The running target's macro-kernel of `tile`, for an A panel packed in  \
-     slivers ({1, mr, mr * kc}) or read in place (col_stride 1): a plain    \
-     function, so that the framework finds it once per target instead of   \
-     dispatching on every call. nullptr if `tile` is not one of            \
-     GemmTilesOf(T). */                                                     \
+     slivers ({1, mr, mr * kc}) or read in place ({lda, 1, mr * lda}): a   \
+     plain function, so that the framework finds it once per target        \
+     instead of dispatching on every call. nullptr if `tile` is not one   \
+     of GemmTilesOf(T). */                                                  \
   GemmMacroFn<T> GemmMacroOf(const T* type_tag, GemmTile tile, bool packed_a);
 
 AMDAHL_FOR_EACH_DTYPE(AMDAHL_DECLARE_GEMM)

@@ -15,30 +15,6 @@ namespace amdahl {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// Returns alpha * dot + beta * y (beta == 0: y is not read).
-template <typename T>
-HWY_INLINE T Combine(T alpha, T dot, T beta, const T* y) {
-  if constexpr (hwy::IsFloat<T>()) {
-    return beta == T(0) ? alpha * dot : alpha * dot + beta * *y;
-  } else {
-    // Wrapping arithmetic: as unsigned, where overflow is defined.
-    using U = hwy::MakeUnsigned<T>;
-    U r = static_cast<U>(alpha) * static_cast<U>(dot);
-    if (beta != T(0)) r += static_cast<U>(beta) * static_cast<U>(*y);
-    return static_cast<T>(r);
-  }
-}
-
-template <typename T>
-HWY_INLINE T ScalarMulAdd(T a, T b, T c) {
-  if constexpr (hwy::IsFloat<T>()) {
-    return a * b + c;
-  } else {
-    using U = hwy::MakeUnsigned<T>;
-    return static_cast<T>(static_cast<U>(a) * static_cast<U>(b) + static_cast<U>(c));
-  }
-}
-
 // R rows at a time: two accumulators per row over 2N columns, then one
 // vector step and a scalar tail of fewer than N columns.
 template <size_t R, typename T>
@@ -78,7 +54,7 @@ HWY_INLINE void RowsBlock(size_t n, T alpha, const T* HWY_RESTRICT a, size_t lda
   for (size_t r = 0; r < R; ++r) {
     T dot = dots[r];
     for (size_t t = j; t < n; ++t) dot = ScalarMulAdd(a[r * lda + t], x[t], dot);
-    y[r] = Combine(alpha, dot, beta, y + r);
+    y[r] = ScalarCombine(alpha, dot, beta, y + r);
   }
 }
 
@@ -146,7 +122,7 @@ void GemvColsT(size_t m, size_t n, T alpha, const T* a, size_t lda, const T* x, 
     size_t i = 0;
     for (; i + 4 <= m; i += 4) AddRowsToSums<4>(d, col + i * lda, lda, x + i, w, wv, sums);
     for (; i < m; ++i) AddRowsToSums<1>(d, col + i * lda, lda, x + i, w, wv, sums);
-    for (size_t j = 0; j < w; ++j) y[j0 + j] = Combine(alpha, sums[j], beta, y + j0 + j);
+    for (size_t j = 0; j < w; ++j) y[j0 + j] = ScalarCombine(alpha, sums[j], beta, y + j0 + j);
   }
 }
 
@@ -185,7 +161,7 @@ void GemvColStripsT(size_t m, size_t n, T alpha, const T* a, size_t lda, const T
     for (; j0 + V * N <= n; j0 += V * N) {
       StripSums<V>(d, m, a + j0, lda, x, sums);
       for (size_t j = 0; j < V * N; ++j) {
-        y[j0 + j] = Combine(alpha, sums[j], beta, y + j0 + j);
+        y[j0 + j] = ScalarCombine(alpha, sums[j], beta, y + j0 + j);
       }
     }
   };

@@ -1,5 +1,6 @@
 // Lane arithmetic for every lane type and target: a 64-bit integer multiply
-// (low 64 bits, wrapping), multiply-add, and the sum of a vector's lanes.
+// (low 64 bits, wrapping), multiply-add, the sum of a vector's lanes, and
+// their one-lane (scalar) versions for the edges.
 //
 // The 64-bit integer multiply:
 // AVX-512 has it natively (vpmullq); elsewhere it is built from 32x32->64
@@ -54,6 +55,31 @@ HWY_INLINE V MulAny(D d, V a, V b) {
     return hn::Mul(a, b);
   } else {
     return MulLo64(d, a, b);
+  }
+}
+
+// Returns alpha * dot + beta * y (beta == 0: y is not read).
+template <typename T>
+HWY_INLINE T ScalarCombine(T alpha, T dot, T beta, const T* y) {
+  if constexpr (hwy::IsFloat<T>()) {
+    return beta == T(0) ? alpha * dot : alpha * dot + beta * *y;
+  } else {
+    // Wrapping arithmetic: as unsigned, where overflow is defined.
+    using U = hwy::MakeUnsigned<T>;
+    U r = static_cast<U>(alpha) * static_cast<U>(dot);
+    if (beta != T(0)) r += static_cast<U>(beta) * static_cast<U>(*y);
+    return static_cast<T>(r);
+  }
+}
+
+// Returns a * b + c for one lane: wrapping for integers.
+template <typename T>
+HWY_INLINE T ScalarMulAdd(T a, T b, T c) {
+  if constexpr (hwy::IsFloat<T>()) {
+    return a * b + c;
+  } else {
+    using U = hwy::MakeUnsigned<T>;
+    return static_cast<T>(static_cast<U>(a) * static_cast<U>(b) + static_cast<U>(c));
   }
 }
 
