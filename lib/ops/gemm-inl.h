@@ -219,10 +219,12 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
   [[maybe_unused]] const auto partial = hn::FirstN(d, n_eff);  // (used if kPartialB)
 #endif
 
+  // One step of k: row p of the B sliver times column p of the A sliver.
+  // The first step multiplies instead of adding to zeroed accumulators: GCC
+  // built those as one zero and MR x NV register copies, which take the FMA
+  // pipes at every tile's start.
   V acc[MR][NV];
-  Unroll<MR>([&](auto i) { Unroll<NV>([&](auto v) { acc[i][v] = hn::Zero(d); }); });
-
-  for (size_t p = 0, off = 0; p < kc; ++p, off += a_col_stride) {
+  auto step = [&](auto first, size_t off) {
     V bv[NV];
     Unroll<NV>([&](auto v) {
       if constexpr (kPartialB) {
@@ -242,10 +244,20 @@ HWY_INLINE void MicroKernel(D d, size_t kc, const T* HWY_RESTRICT a,
       } else {
         ai = hn::Set(d, rows[i][off]);
       }
-      Unroll<NV>([&](auto v) { acc[i][v] = MulAddAny(d, ai, bv[v], acc[i][v]); });
+      Unroll<NV>([&](auto v) {
+        if constexpr (decltype(first)::value) {
+          acc[i][v] = MulAny(d, ai, bv[v]);
+        } else {
+          acc[i][v] = MulAddAny(d, ai, bv[v], acc[i][v]);
+        }
+      });
     });
     b += nr;
     if constexpr (kPackedA) a += MR;
+  };
+  step(std::true_type(), 0);  // (kc >= 1: the framework calls no empty k)
+  for (size_t p = 1, off = a_col_stride; p < kc; ++p, off += a_col_stride) {
+    step(std::false_type(), off);
   }
   if (m_eff == MR && n_eff == NV * N) {
     StoreWholeTile<MR, NV>(d, acc, alpha, beta, c, ldc);
