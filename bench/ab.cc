@@ -11,9 +11,9 @@
 //
 // OLD and NEW: a build's lib/ folder (or a copy of it: `cp -a build/lib
 // /tmp/old-lib` before the change), or its libamdahl_c.so. Each is loaded
-// into a link namespace of its own and called through the C API. Each has its own pool; with
-// T > 1 the caller waits out the other build's spinning workers before it
-// times a round.
+// into a link namespace of its own and called through the C API. Each has
+// its own pool; with T > 1 the caller waits out the other build's spinning
+// workers before it times a round.
 #include <dlfcn.h>
 #include <sys/stat.h>
 
@@ -76,10 +76,13 @@ Build Load(const std::string& arg_name, const std::string& where) {
   return b;
 }
 
+enum class Kernel { kGemm, kGemv, kGemvT, kScale, kDot };
+
 // One case: its kernel, dtype and size, and the operands (bytes, filled
 // with small integers so that every dtype holds them exactly).
 struct Case {
-  std::string name, kernel;
+  std::string name;
+  Kernel kernel;
   amdahl_dtype dtype;
   size_t n;
   std::vector<unsigned char> a, b, c;
@@ -124,7 +127,7 @@ Case Parse(const std::string& arg) {
   }
   Case c;
   c.name = arg;
-  c.kernel = arg.substr(0, s1);
+  const std::string kernel = arg.substr(0, s1);
   c.dtype = DTypeOf(arg, arg.substr(s1 + 1, s2 - s1 - 1));
   const std::string n = arg.substr(s2 + 1);
   char* end = nullptr;
@@ -134,18 +137,21 @@ Case Parse(const std::string& arg) {
   }
   c.n = v;
   size_t na = 0, nb = 0, nc = 0;  // elements of each operand
-  if (c.kernel == "gemm") {
+  if (kernel == "gemm") {
     if (c.n > 16384) Fail("case " + arg + ": gemm n is at most 16384");
+    c.kernel = Kernel::kGemm;
     na = nb = nc = c.n * c.n;
-  } else if (c.kernel == "gemv" || c.kernel == "gemvt") {
+  } else if (kernel == "gemv" || kernel == "gemvt") {
     if (c.n > 32768) Fail("case " + arg + ": gemv n is at most 32768");
+    c.kernel = kernel == "gemv" ? Kernel::kGemv : Kernel::kGemvT;
     na = c.n * c.n;
     nb = nc = c.n;
-  } else if (c.kernel == "scale" || c.kernel == "dot") {
+  } else if (kernel == "scale" || kernel == "dot") {
+    c.kernel = kernel == "scale" ? Kernel::kScale : Kernel::kDot;
     na = nb = c.n;
-    nc = c.kernel == "dot" ? 1 : c.n;
+    nc = c.kernel == Kernel::kDot ? 1 : c.n;
   } else {
-    Fail("case " + arg + ": kernel '" + c.kernel + "' is none of gemm, gemv, gemvt, scale, dot");
+    Fail("case " + arg + ": kernel '" + kernel + "' is none of gemm, gemv, gemvt, scale, dot");
   }
   c.a = Filled(c.dtype, na, 1);
   c.b = Filled(c.dtype, nb, 2);
@@ -158,16 +164,23 @@ Case Parse(const std::string& arg) {
 void Call(const Build& build, Case& c) {
   const size_t n = c.n;
   amdahl_status s = AMDAHL_OK;
-  if (c.kernel == "gemm") {
-    s = build.gemm(c.dtype, AMDAHL_ROW_MAJOR, AMDAHL_NO_TRANS, AMDAHL_NO_TRANS, n, n, n, c.one,
-                   c.a.data(), n, c.b.data(), n, c.zero, c.c.data(), n);
-  } else if (c.kernel == "gemv" || c.kernel == "gemvt") {
-    s = build.gemv(c.dtype, AMDAHL_ROW_MAJOR, c.kernel == "gemv" ? AMDAHL_NO_TRANS : AMDAHL_TRANS,
-                   n, n, c.one, c.a.data(), n, c.b.data(), c.zero, c.c.data());
-  } else if (c.kernel == "scale") {
-    s = build.scale(c.dtype, n, c.one, c.a.data(), c.c.data());
-  } else {
-    s = build.dot(c.dtype, n, c.a.data(), c.b.data(), c.c.data());
+  switch (c.kernel) {
+    case Kernel::kGemm:
+      s = build.gemm(c.dtype, AMDAHL_ROW_MAJOR, AMDAHL_NO_TRANS, AMDAHL_NO_TRANS, n, n, n,
+                     c.one, c.a.data(), n, c.b.data(), n, c.zero, c.c.data(), n);
+      break;
+    case Kernel::kGemv:
+    case Kernel::kGemvT:
+      s = build.gemv(c.dtype, AMDAHL_ROW_MAJOR,
+                     c.kernel == Kernel::kGemv ? AMDAHL_NO_TRANS : AMDAHL_TRANS, n, n, c.one,
+                     c.a.data(), n, c.b.data(), c.zero, c.c.data());
+      break;
+    case Kernel::kScale:
+      s = build.scale(c.dtype, n, c.one, c.a.data(), c.c.data());
+      break;
+    case Kernel::kDot:
+      s = build.dot(c.dtype, n, c.a.data(), c.b.data(), c.c.data());
+      break;
   }
   if (s != AMDAHL_OK) Fail(build.path + ": " + c.name + ": " + build.last_error());
 }
@@ -204,7 +217,7 @@ void CheckSame(const Build (&builds)[2], Case& c) {
     out[side] = c.c;
   }
   if (out[0] == out[1]) return;
-  const size_t terms = c.kernel == "scale" ? 1 : c.n;  // of each sum
+  const size_t terms = c.kernel == Kernel::kScale ? 1 : c.n;  // of each sum
   const bool exact = c.dtype != AMDAHL_F32 || 81.0 * static_cast<double>(terms) <= 16777216.0;
   const std::string what = c.name + ": NEW's result differs from OLD's";
   if (exact) Fail(what + " (exact in this dtype: one of them is wrong)");
