@@ -58,7 +58,8 @@ struct ALayout {
 
 // A macro-kernel of one register tile on one target: C[0, mc) x [0, nc) =
 // alpha * A_panel * B_block + beta * C, with A and B laid out as a_layout and
-// b_layout say.
+// b_layout say; kc >= 1 (a tile's first step of k multiplies: an empty
+// product is the framework's, as beta * C).
 template <typename T>
 using GemmMacroFn = void (*)(size_t mc, size_t nc, size_t kc, const T* a,
                              const ALayout& a_layout, const T* b, const BLayout& b_layout,
