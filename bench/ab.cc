@@ -7,7 +7,8 @@
 //
 //   amdahl-ab [--rounds R] [--round-ms MS] [--threads T] OLD NEW CASE...
 //   CASE: gemm/<dtype>/<n> (n x n x n, row-major), gemv/<dtype>/<n> (A x),
-//         gemvt/<dtype>/<n> (A^T x), scale/<dtype>/<n>, dot/<dtype>/<n>
+//         gemvt/<dtype>/<n> (A^T x), scale, axpy, add, triad, sum or dot
+//         /<dtype>/<n>
 //
 // OLD and NEW: a build's lib/ folder (or a copy of it: `cp -a build/lib
 // /tmp/old-lib` before the change), or its libamdahl_c.so. Each is loaded
@@ -23,6 +24,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "amdahl/amdahl_c.h"
@@ -42,6 +44,10 @@ struct Build {
   decltype(&amdahl_gemm) gemm;
   decltype(&amdahl_gemv) gemv;
   decltype(&amdahl_scale) scale;
+  decltype(&amdahl_axpy) axpy;
+  decltype(&amdahl_add) add;
+  decltype(&amdahl_triad) triad;
+  decltype(&amdahl_sum) sum;
   decltype(&amdahl_dot) dot;
   decltype(&amdahl_set_num_threads) set_num_threads;
   decltype(&amdahl_last_error) last_error;
@@ -70,13 +76,17 @@ Build Load(const std::string& arg_name, const std::string& where) {
   b.gemm = Symbol<decltype(b.gemm)>(h, path, "amdahl_gemm");
   b.gemv = Symbol<decltype(b.gemv)>(h, path, "amdahl_gemv");
   b.scale = Symbol<decltype(b.scale)>(h, path, "amdahl_scale");
+  b.axpy = Symbol<decltype(b.axpy)>(h, path, "amdahl_axpy");
+  b.add = Symbol<decltype(b.add)>(h, path, "amdahl_add");
+  b.triad = Symbol<decltype(b.triad)>(h, path, "amdahl_triad");
+  b.sum = Symbol<decltype(b.sum)>(h, path, "amdahl_sum");
   b.dot = Symbol<decltype(b.dot)>(h, path, "amdahl_dot");
   b.set_num_threads = Symbol<decltype(b.set_num_threads)>(h, path, "amdahl_set_num_threads");
   b.last_error = Symbol<decltype(b.last_error)>(h, path, "amdahl_last_error");
   return b;
 }
 
-enum class Kernel { kGemm, kGemv, kGemvT, kScale, kDot };
+enum class Kernel { kGemm, kGemv, kGemvT, kScale, kAxpy, kAdd, kTriad, kSum, kDot };
 
 // One case: its kernel, dtype and size, and the operands (bytes, filled
 // with small integers so that every dtype holds them exactly).
@@ -120,6 +130,17 @@ std::vector<unsigned char> Filled(amdahl_dtype dtype, size_t count, unsigned see
   return bytes;
 }
 
+// The streaming kernel named `name`; nullptr if none is.
+const Kernel* StreamingKernel(const std::string& name) {
+  static const std::pair<const char*, Kernel> kNames[] = {
+      {"scale", Kernel::kScale}, {"axpy", Kernel::kAxpy}, {"add", Kernel::kAdd},
+      {"triad", Kernel::kTriad}, {"sum", Kernel::kSum},   {"dot", Kernel::kDot}};
+  for (const auto& [text, kernel] : kNames) {
+    if (name == text) return &kernel;
+  }
+  return nullptr;
+}
+
 Case Parse(const std::string& arg) {
   const size_t s1 = arg.find('/'), s2 = arg.find('/', s1 == std::string::npos ? 0 : s1 + 1);
   if (s1 == std::string::npos || s2 == std::string::npos) {
@@ -146,12 +167,13 @@ Case Parse(const std::string& arg) {
     c.kernel = kernel == "gemv" ? Kernel::kGemv : Kernel::kGemvT;
     na = c.n * c.n;
     nb = nc = c.n;
-  } else if (kernel == "scale" || kernel == "dot") {
-    c.kernel = kernel == "scale" ? Kernel::kScale : Kernel::kDot;
+  } else if (const Kernel* k = StreamingKernel(kernel)) {
+    c.kernel = *k;
     na = nb = c.n;
-    nc = c.kernel == Kernel::kDot ? 1 : c.n;
+    nc = c.kernel == Kernel::kSum || c.kernel == Kernel::kDot ? 1 : c.n;
   } else {
-    Fail("case " + arg + ": kernel '" + kernel + "' is none of gemm, gemv, gemvt, scale, dot");
+    Fail("case " + arg + ": kernel '" + kernel +
+         "' is none of gemm, gemv, gemvt, scale, axpy, add, triad, sum, dot");
   }
   c.a = Filled(c.dtype, na, 1);
   c.b = Filled(c.dtype, nb, 2);
@@ -177,6 +199,18 @@ void Call(const Build& build, Case& c) {
       break;
     case Kernel::kScale:
       s = build.scale(c.dtype, n, c.one, c.a.data(), c.c.data());
+      break;
+    case Kernel::kAxpy:  // (y grows by x each call: small integers stay exact)
+      s = build.axpy(c.dtype, n, c.one, c.a.data(), c.c.data());
+      break;
+    case Kernel::kAdd:
+      s = build.add(c.dtype, n, c.a.data(), c.b.data(), c.c.data());
+      break;
+    case Kernel::kTriad:
+      s = build.triad(c.dtype, n, c.a.data(), c.one, c.b.data(), c.c.data());
+      break;
+    case Kernel::kSum:
+      s = build.sum(c.dtype, n, c.a.data(), c.c.data());
       break;
     case Kernel::kDot:
       s = build.dot(c.dtype, n, c.a.data(), c.b.data(), c.c.data());
@@ -217,7 +251,10 @@ void CheckSame(const Build (&builds)[2], Case& c) {
     out[side] = c.c;
   }
   if (out[0] == out[1]) return;
-  const size_t terms = c.kernel == Kernel::kScale ? 1 : c.n;  // of each sum
+  const bool summed = c.kernel == Kernel::kGemm || c.kernel == Kernel::kGemv ||
+                      c.kernel == Kernel::kGemvT || c.kernel == Kernel::kSum ||
+                      c.kernel == Kernel::kDot;
+  const size_t terms = summed ? c.n : 2;  // of each sum
   const bool exact = c.dtype != AMDAHL_F32 || 81.0 * static_cast<double>(terms) <= 16777216.0;
   const std::string what = c.name + ": NEW's result differs from OLD's";
   if (exact) Fail(what + " (exact in this dtype: one of them is wrong)");
@@ -263,7 +300,7 @@ int main(int argc, char** argv) {
     } else if (arg == "--help" || arg == "-h") {
       std::printf(
           "usage: amdahl-ab [--rounds R] [--round-ms MS] [--threads T] OLD NEW CASE...\n"
-          "CASE: gemm|gemv|gemvt|scale|dot/<f32|f64|i32|i64>/<n>\n");
+          "CASE: gemm|gemv|gemvt|scale|axpy|add|triad|sum|dot/<f32|f64|i32|i64>/<n>\n");
       return 0;
     } else if (arg.rfind("--", 0) == 0) {
       Fail("unknown option " + arg);
