@@ -123,9 +123,22 @@ void Put(amdahl_dtype dtype, unsigned char* out, size_t i, unsigned v) {
   }
 }
 
+// Bytes of one element of `dtype` (a parsed, valid one).
+size_t DTypeBytes(amdahl_dtype dtype) {
+  switch (dtype) {
+#define AMDAHL_AB_BYTES(T, ID, text) \
+  case AMDAHL_##ID:                  \
+    return sizeof(T);
+    AMDAHL_FOR_EACH_DTYPE(AMDAHL_AB_BYTES)
+#undef AMDAHL_AB_BYTES
+    default:
+      return 0;
+  }
+}
+
 // `count` elements of small integers (exact in every dtype).
 std::vector<unsigned char> Filled(amdahl_dtype dtype, size_t count, unsigned seed) {
-  std::vector<unsigned char> bytes(count * 8);  // (8: the widest dtype)
+  std::vector<unsigned char> bytes(count * DTypeBytes(dtype));
   for (size_t i = 0; i < count; ++i) Put(dtype, bytes.data(), i, (i * 7 + seed) % 10);
   return bytes;
 }
