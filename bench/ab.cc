@@ -6,7 +6,8 @@
 // paired ratios cancels the drift.
 //
 //   amdahl-ab [--rounds R] [--round-ms MS] [--threads T] OLD NEW CASE...
-//   CASE: gemm/<dtype>/<n> (n x n x n, row-major), gemv/<dtype>/<n> (A x),
+//   CASE: gemm/<dtype>/<n> (n x n x n, row-major) or gemm/<dtype>/<m>x<n>x<k>,
+//         gemv/<dtype>/<n> (A x),
 //         gemvt/<dtype>/<n> (A^T x), scale, axpy, add, triad, sum or dot
 //         /<dtype>/<n>
 //
@@ -95,6 +96,7 @@ struct Case {
   Kernel kernel;
   amdahl_dtype dtype;
   size_t n;
+  size_t m = 0, k = 0;  // GEMM: C (m x n) = A (m x k) B (k x n)
   std::vector<unsigned char> a, b, c;
   unsigned char one[8] = {}, zero[8] = {};  // alpha and beta
 };
@@ -163,18 +165,36 @@ Case Parse(const std::string& arg) {
   c.name = arg;
   const std::string kernel = arg.substr(0, s1);
   c.dtype = DTypeOf(arg, arg.substr(s1 + 1, s2 - s1 - 1));
-  const std::string n = arg.substr(s2 + 1);
-  char* end = nullptr;
-  const unsigned long long v = std::strtoull(n.c_str(), &end, 10);
-  if (n.empty() || *end != '\0' || v == 0 || v > (1ull << 28)) {
-    Fail("case " + arg + ": n = '" + n + "' is not a size from 1 to 2^28");
+  // The sizes: one, or (GEMM) three joined by 'x'.
+  std::vector<size_t> sizes;
+  for (size_t at = s2 + 1;;) {
+    const size_t x = arg.find('x', at);
+    const std::string text = arg.substr(at, x == std::string::npos ? x : x - at);
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || v == 0 || v > (1ull << 28)) {
+      Fail("case " + arg + ": size '" + text + "' is not a whole number from 1 to 2^28");
+    }
+    sizes.push_back(v);
+    if (x == std::string::npos) break;
+    at = x + 1;
   }
-  c.n = v;
+  if (sizes.size() != 1 && !(kernel == "gemm" && sizes.size() == 3)) {
+    Fail("case " + arg + ": expected one size" +
+         (kernel == "gemm" ? std::string(" or three, <m>x<n>x<k>") : std::string()));
+  }
+  c.n = sizes.size() == 3 ? sizes[1] : sizes[0];
   size_t na = 0, nb = 0, nc = 0;  // elements of each operand
   if (kernel == "gemm") {
-    if (c.n > 16384) Fail("case " + arg + ": gemm n is at most 16384");
+    c.m = sizes.size() == 3 ? sizes[0] : c.n;
+    c.k = sizes.size() == 3 ? sizes[2] : c.n;
+    if (c.m * c.n > (1ull << 28) || c.n * c.k > (1ull << 28) || c.m * c.k > (1ull << 28)) {
+      Fail("case " + arg + ": gemm operands are at most 2^28 elements each");
+    }
     c.kernel = Kernel::kGemm;
-    na = nb = nc = c.n * c.n;
+    na = c.m * c.k;
+    nb = c.k * c.n;
+    nc = c.m * c.n;
   } else if (kernel == "gemv" || kernel == "gemvt") {
     if (c.n > 32768) Fail("case " + arg + ": gemv n is at most 32768");
     c.kernel = kernel == "gemv" ? Kernel::kGemv : Kernel::kGemvT;
@@ -201,8 +221,8 @@ void Call(const Build& build, Case& c) {
   amdahl_status s = AMDAHL_OK;
   switch (c.kernel) {
     case Kernel::kGemm:
-      s = build.gemm(c.dtype, AMDAHL_ROW_MAJOR, AMDAHL_NO_TRANS, AMDAHL_NO_TRANS, n, n, n,
-                     c.one, c.a.data(), n, c.b.data(), n, c.zero, c.c.data(), n);
+      s = build.gemm(c.dtype, AMDAHL_ROW_MAJOR, AMDAHL_NO_TRANS, AMDAHL_NO_TRANS, c.m, n, c.k,
+                     c.one, c.a.data(), c.k, c.b.data(), n, c.zero, c.c.data(), n);
       break;
     case Kernel::kGemv:
     case Kernel::kGemvT:
@@ -267,7 +287,7 @@ void CheckSame(const Build (&builds)[2], Case& c) {
   const bool summed = c.kernel == Kernel::kGemm || c.kernel == Kernel::kGemv ||
                       c.kernel == Kernel::kGemvT || c.kernel == Kernel::kSum ||
                       c.kernel == Kernel::kDot;
-  const size_t terms = summed ? c.n : 2;  // of each sum
+  const size_t terms = c.kernel == Kernel::kGemm ? c.k : summed ? c.n : 2;  // of each sum
   const bool exact = c.dtype != AMDAHL_F32 || 81.0 * static_cast<double>(terms) <= 16777216.0;
   const std::string what = c.name + ": NEW's result differs from OLD's";
   if (exact) Fail(what + " (exact in this dtype: one of them is wrong)");
@@ -313,7 +333,8 @@ int main(int argc, char** argv) {
     } else if (arg == "--help" || arg == "-h") {
       std::printf(
           "usage: amdahl-ab [--rounds R] [--round-ms MS] [--threads T] OLD NEW CASE...\n"
-          "CASE: gemm|gemv|gemvt|scale|axpy|add|triad|sum|dot/<f32|f64|i32|i64>/<n>\n");
+          "CASE: gemm|gemv|gemvt|scale|axpy|add|triad|sum|dot/<f32|f64|i32|i64>/<n>,\n"
+          "      or gemm/<dtype>/<m>x<n>x<k>\n");
       return 0;
     } else if (arg.rfind("--", 0) == 0) {
       Fail("unknown option " + arg);
