@@ -8,10 +8,12 @@
 namespace amdahl {
 
 // Splits C into a grid of tm x tn blocks, tm * tn = threads, minimizing the
-// largest block as Split cuts it (rows in whole tiles of mr, columns in
-// whole tiles of nr), counted in rows x vectors: a narrow edge tile runs on
-// fewer vectors, so 64 columns cut 48 + 16 are not two equal halves. Then
-// its perimeter (packing traffic).
+// cost of the largest block as Split cuts it (rows in whole tiles of mr,
+// columns in whole tiles of nr): its multiply-adds, rows x columns with the
+// columns in whole vectors (a narrow edge tile runs on fewer vectors, so 64
+// columns cut 48 + 16 are not two equal halves), plus the operands it reads
+// (rows of A and columns of B, weighted: a product of few rows is cut into
+// columns, so that no thread reads all of B). Then its perimeter.
 void ThreadGrid(size_t m, size_t n, size_t mr, size_t nr, size_t lanes, size_t threads,
                 size_t* tm, size_t* tn);
 
