@@ -55,7 +55,9 @@ struct GemmConfig {
   // B (not transposed, n a multiple of lanes) whose k rows span up to this
   // many bytes (k x ldb x element size) is read in place instead of packed.
   size_t b_in_place_max_bytes = 0;
-  // A (not transposed) up to this size is read in place instead of packed.
+  // A (not transposed) up to this size is read in place instead of packed,
+  // and larger when n <= nc (each block of A meets one block of B); 0: A
+  // is always packed.
   size_t a_in_place_max_bytes = 0;
   const char* source = "";  // as LoopConfig::source
 };

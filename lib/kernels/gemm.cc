@@ -110,8 +110,15 @@ inline void GemmBlocked(const GemmConfig& cfg, const GemmMacros<T>& macros, size
   const bool b_in_place = !b.trans && k * b.ld * sizeof(T) <= cfg.b_in_place_max_bytes;
   // A, not transposed, is read in place up to a few MiB: packing it (a
   // transpose into mr-row slivers) costs as much as the multiply for small
-  // products and saves nothing measurable for mid-sized ones.
-  const bool a_in_place = !a.trans && m * k * sizeof(T) <= cfg.a_in_place_max_bytes;
+  // products and saves nothing measurable for mid-sized ones. Larger too
+  // when its columns are one block (n <= nc): each block of A then meets
+  // one block of B, and packing would read and write all of A once more
+  // for nothing (two Zen 4 threads, 4096 x n x 4096: f32 n = 16 95 -> 161
+  // GFLOPS, n = 240 189 -> 211; f64 n = 16 46 -> 90). (A limit of 0 packs
+  // A always: the tests' packed paths.)
+  const bool a_in_place =
+      !a.trans && cfg.a_in_place_max_bytes != 0 &&
+      (m * k * sizeof(T) <= cfg.a_in_place_max_bytes || n <= cfg.nc);
   if (a_in_place && b_in_place && m <= cfg.mc && n <= cfg.nc && k <= cfg.kc) {
     // One block, nothing packed (every small product): the macro-kernel
     // straight away (through the loops, 10 ns more of a 1 x 1 product's 60).
