@@ -17,6 +17,7 @@
 #include "lib/kernels/gemm_exact.h"
 #include "lib/kernels/gemm_grid.h"
 #include "lib/kernels/gemm_macros.h"
+#include "lib/kernels/gemv_row_major.h"
 #include "lib/kernels/scratch_buffer.h"
 #include "lib/ops/gemm.h"
 #include "lib/ops/pack.h"
@@ -131,6 +132,80 @@ inline void GemmBlocked(const GemmConfig& cfg, const GemmMacros<T>& macros, size
                  a, b, beta, c, ldc, a_in_place, b_in_place);
 }
 
+// x and y of a GEMM computed as a GEMV, where they are strided, per thread.
+thread_local ScratchBuffer t_gemv_vectors;
+
+// Whether C = alpha op(A) op(B) + beta C, with one row or one column of C,
+// runs as the matrix-vector product it is: GEMV streams the matrix along
+// its rows at the memory's speed, where a register tile fills one lane of
+// each vector (two Zen 4 threads, 4096 x 4096: f32 4096 x 1 0.33x the time,
+// 1 x 4096 0.46x; one thread, 1 x 64 x 64 0.49x). One row of C always (C's
+// row is op(B)^T x: column sums). One column of C as dot products of A's
+// rows with x only when the rows are long: the dot kernel's horizontal sums
+// cost more than the tile's wasted lanes on short ones (one Zen 4 thread,
+// f32 4096 x 1 x 256 1.24x the time, 4096 x 1 x 64 1.26x, 64 x 1 x 1024
+// 0.45x); A transposed, as column sums whatever k (the tile packed it).
+inline bool GemmIsGemv(bool ta, size_t m, size_t n, size_t k) {
+  constexpr size_t kMinDotLength = 512;
+  return m == 1 || (n == 1 && (ta || k >= kMinDotLength));
+}
+
+// GEMM as GEMV (GemmIsGemv). The vector operand and a column of C are
+// strided (ldb, lda, ldc apart): they are copied in and out. (Out of line:
+// inlined, it slowed every other product's call.)
+template <typename T>
+[[gnu::noinline]] void GemmAsGemv(bool ta, bool tb, size_t m, size_t n, size_t k, T alpha, const T* a,
+                size_t lda, const T* b, size_t ldb, T beta, T* c, size_t ldc) {
+  // The matrix (stored row-major: rows x cols), whether op uses it
+  // transposed, the vector and its stride, and C's stride.
+  const T* matrix;
+  size_t rows, cols, ld;
+  bool transposed;
+  const T* x;
+  size_t x_stride, y_stride, ny;
+  if (n == 1) {  // C's column = op(A) op(B)'s column
+    matrix = a;
+    ld = lda;
+    rows = ta ? k : m;
+    cols = ta ? m : k;
+    transposed = ta;
+    x = b;
+    x_stride = tb ? 1 : ldb;
+    y_stride = ldc;
+    ny = m;
+  } else {  // C's row = op(B)^T op(A)'s row
+    matrix = b;
+    ld = ldb;
+    rows = tb ? n : k;
+    cols = tb ? k : n;
+    transposed = !tb;
+    x = a;
+    x_stride = ta ? lda : 1;
+    y_stride = 1;
+    ny = n;
+  }
+  const bool copy_x = x_stride != 1 && k > 1, copy_y = y_stride != 1 && ny > 1;
+  T* buffer = copy_x || copy_y ? static_cast<T*>(t_gemv_vectors.Get(
+                                     ((copy_x ? k : 0) + (copy_y ? ny : 0)) * sizeof(T)))
+                               : nullptr;
+  if (copy_x) {
+    for (size_t p = 0; p < k; ++p) buffer[p] = x[p * x_stride];
+    x = buffer;
+  }
+  T* y = c;
+  if (copy_y) {
+    y = buffer + (copy_x ? k : 0);
+    // (beta == 0 never reads C.)
+    if (beta != T(0)) {
+      for (size_t i = 0; i < ny; ++i) y[i] = c[i * y_stride];
+    }
+  }
+  GemvRowMajor(transposed, rows, cols, alpha, matrix, ld, x, beta, y);
+  if (copy_y) {
+    for (size_t i = 0; i < ny; ++i) c[i * y_stride] = y[i];
+  }
+}
+
 // The user's names of the row-major A and B operands (swapped for
 // column-major calls), for error messages.
 struct Names {
@@ -209,6 +284,10 @@ template <typename T>
 
   if (!uses_ab) {
     BetaScale(m, n, beta, c, ldc);
+    return;
+  }
+  if (__builtin_expect(GemmIsGemv(ta, m, n, k), 0)) {
+    GemmAsGemv(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     return;
   }
 

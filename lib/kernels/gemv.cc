@@ -13,6 +13,7 @@
 #include "amdahl/topology.h"
 #include "lib/kernels/beta_scale.h"
 #include "lib/kernels/check.h"
+#include "lib/kernels/gemv_row_major.h"
 #include "lib/ops/gemv.h"
 
 namespace amdahl {
@@ -36,9 +37,8 @@ void GemvColsBlock(size_t rows, size_t cols, T alpha, const T* a, size_t lda, co
   }
 }
 
-// y = alpha * op(S) x + beta * y for the row-major rows x cols matrix S:
-// op = S (dots: one per row) or S^T (column sums). y has rows or cols
-// elements.
+}  // namespace
+
 template <typename T>
 void GemvRowMajor(bool transposed, size_t rows, size_t cols, T alpha, const T* a,
                   size_t lda, const T* x, T beta, T* y) {
@@ -73,6 +73,8 @@ void GemvRowMajor(bool transposed, size_t rows, size_t cols, T alpha, const T* a
     GemvColsBlock(rows, e - b, alpha, a + b, lda, x, beta, y + b);
   });
 }
+
+namespace {
 
 template <typename T>
 void GemvImpl(Trans trans, size_t m, size_t n, T alpha, const T* a, size_t lda, const T* x,
@@ -115,6 +117,8 @@ void GemvImpl(Trans trans, size_t m, size_t n, T alpha, const T* a, size_t lda, 
 }  // namespace
 
 #define AMDAHL_DEFINE_GEMV_API(T, ID, name)                                       \
+  template void GemvRowMajor<T>(bool transposed, size_t rows, size_t cols, T alpha,  \
+                                const T* a, size_t lda, const T* x, T beta, T* y);  \
   void Gemv(Trans trans, size_t m, size_t n, T alpha, const T* a, size_t lda,     \
             const T* x, T beta, T* y, Layout layout) {                            \
     GemvImpl(trans, m, n, alpha, a, lda, x, beta, y, layout);                     \
