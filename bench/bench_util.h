@@ -72,6 +72,21 @@ inline std::string ThreadsSuffix(size_t threads) {
 // packing is a transpose, for amdahl and the BLAS peers.
 inline std::vector<size_t> GemmTransposedSizes() { return {256, 1024}; }
 
+// C (m x n) = A (m x k) B (k x n), row-major, not square
+// ("gemmrect/<dtype>/<m>x<n>x<k>"), for amdahl and the BLAS peers: one column
+// or one row of C (a matrix-vector product in GEMM's clothes, as a 2-D
+// vector in numpy gets), and a few columns or rows (a small batch through a
+// large layer).
+struct GemmShape {
+  size_t m, n, k;
+};
+inline std::vector<GemmShape> GemmRectShapes() {
+  return {{4096, 1, 4096}, {1, 4096, 4096}, {4096, 16, 4096}, {16, 4096, 4096}};
+}
+inline std::string GemmRectName(const GemmShape& s) {
+  return std::to_string(s.m) + "x" + std::to_string(s.n) + "x" + std::to_string(s.k);
+}
+
 // The sizes of the case registry, for the peers: streaming kernels
 // (elements), GEMV and GEMM (the side n of square matrices).
 inline std::vector<size_t> StreamSizes() {

@@ -46,6 +46,18 @@ void BM_GemmTransposedB(benchmark::State& state, size_t n) {
   });
 }
 
+// A rectangular GEMM at amdahl's own thread choice (gemmrect/<dtype>/<m>x<n>x<k>).
+template <typename T>
+void BM_GemmRect(benchmark::State& state, amdahl_bench::GemmShape s) {
+  const auto a = amdahl_bench::RandomVector<T>(s.m * s.k, 1);
+  const auto b = amdahl_bench::RandomVector<T>(s.k * s.n, 2);
+  amdahl_bench::AlignedVector<T> c(s.m * s.n);
+  TimedKernel(state, "GFLOPS", 2e-9 * static_cast<double>(s.m * s.n * s.k), [&] {
+    amdahl::Gemm(amdahl::Trans::kNo, amdahl::Trans::kNo, s.m, s.n, s.k, T(1), a.data(), s.k,
+                 b.data(), s.n, T(0), c.data(), s.n);
+  });
+}
+
 // y = A^T x, A n x n row-major, at amdahl's own thread choice
 // (gemvt/<dtype>/<n>): column sums, the other half of GEMV (and what a
 // column-major A x is). Counted as gemv: A, x and y once each.
@@ -88,6 +100,16 @@ void RegisterGemvTransposed() {
 }
 
 template <typename T>
+void RegisterGemmRect() {
+  for (const amdahl_bench::GemmShape& s : amdahl_bench::GemmRectShapes()) {
+    const std::string name = std::string("gemmrect/") + amdahl_bench::DTypeName<T>() + "/" +
+                             amdahl_bench::GemmRectName(s);
+    benchmark::RegisterBenchmark(name.c_str(), BM_GemmRect<T>, s)
+        ->Unit(benchmark::kMicrosecond);
+  }
+}
+
+template <typename T>
 void RegisterGemmTransposedB() {
   for (size_t n : amdahl_bench::GemmTransposedSizes()) {
     const std::string name = std::string("gemmnt/") + amdahl_bench::DTypeName<T>() + "/" +
@@ -100,6 +122,8 @@ void RegisterGemmTransposedB() {
 const bool registered = [] {
   RegisterGemmTransposedB<float>();
   RegisterGemmTransposedB<double>();
+  RegisterGemmRect<float>();
+  RegisterGemmRect<double>();
   RegisterGemvTransposed<float>();
   RegisterGemvTransposed<double>();
   RegisterScaleInPlace<float>();

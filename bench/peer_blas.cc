@@ -114,28 +114,28 @@ void SetThreads(const BlasPeer& p, size_t threads) {
   if (p.set_threads) p.set_threads(static_cast<int>(threads));
 }
 
-// C = A op(B), op(B) = B^T when trans_b (gemmnt).
+// C (m x n) = A op(B), op(B) = B^T when trans_b (gemmnt), row-major.
 template <typename T>
-void BM_PeerGemm(benchmark::State& state, const BlasPeer* p, size_t n, size_t threads,
-                 bool trans_b) {
-  const auto a = amdahl_bench::RandomVector<T>(n * n, 1);
-  const auto b = amdahl_bench::RandomVector<T>(n * n, 2);
-  amdahl_bench::AlignedVector<T> c(n * n);
+void BM_PeerGemm(benchmark::State& state, const BlasPeer* p, amdahl_bench::GemmShape s,
+                 size_t threads, bool trans_b) {
+  const auto a = amdahl_bench::RandomVector<T>(s.m * s.k, 1);
+  const auto b = amdahl_bench::RandomVector<T>(s.k * s.n, 2);
+  amdahl_bench::AlignedVector<T> c(s.m * s.n);
   SetThreads(*p, threads);
-  const int ni = static_cast<int>(n);
-  const int tb = trans_b ? kTrans : kNoTrans;
+  const int m = static_cast<int>(s.m), n = static_cast<int>(s.n), k = static_cast<int>(s.k);
+  const int tb = trans_b ? kTrans : kNoTrans, ldb = trans_b ? k : n;
   const amdahl_bench::WallTimer timer;
   for (auto _ : state) {
     if constexpr (std::is_same_v<T, float>) {
-      p->sgemm(kRowMajor, kNoTrans, tb, ni, ni, ni, 1.0f, a.data(), ni, b.data(), ni, 0.0f,
-               c.data(), ni);
+      p->sgemm(kRowMajor, kNoTrans, tb, m, n, k, 1.0f, a.data(), k, b.data(), ldb, 0.0f,
+               c.data(), n);
     } else {
-      p->dgemm(kRowMajor, kNoTrans, tb, ni, ni, ni, 1.0, a.data(), ni, b.data(), ni, 0.0,
-               c.data(), ni);
+      p->dgemm(kRowMajor, kNoTrans, tb, m, n, k, 1.0, a.data(), k, b.data(), ldb, 0.0,
+               c.data(), n);
     }
     benchmark::ClobberMemory();
   }
-  timer.Rate(state, "GFLOPS", 2e-9 * static_cast<double>(n * n * n));
+  timer.Rate(state, "GFLOPS", 2e-9 * static_cast<double>(s.m * s.n * s.k));
   state.SetLabel(p->kernel);
 }
 
@@ -146,17 +146,31 @@ void RegisterGemm(const BlasPeer* p) {
   // The notebook's int64 1000^3 (gemm/i64/1000) is measured against the
   // float64 detour's dgemm, same size, same run.
   if (std::is_same_v<T, double>) sizes.push_back(1000);
-  // gemm (B as stored) and gemmnt (B stored transposed).
-  for (const bool trans_b : {false, true}) {
-    for (size_t n : trans_b ? amdahl_bench::GemmTransposedSizes() : sizes) {
-      for (size_t threads : {size_t{1}, all}) {
-        const std::string name = "peer:" + p->name + (trans_b ? "/gemmnt/" : "/gemm/") +
-                                 amdahl_bench::DTypeName<T>() + "/" + std::to_string(n) +
-                                 amdahl_bench::ThreadsSuffix(threads);
-        benchmark::RegisterBenchmark(name.c_str(), BM_PeerGemm<T>, p, n, threads, trans_b)
-            ->Unit(benchmark::kMicrosecond);
-        if (all == 1) break;
-      }
+  // gemm (square, B as stored), gemmnt (square, B stored transposed) and
+  // gemmrect (not square).
+  struct Entry {
+    const char* kernel;
+    std::string size;
+    amdahl_bench::GemmShape shape;
+    bool trans_b;
+  };
+  std::vector<Entry> entries;
+  for (size_t n : sizes) entries.push_back({"gemm", std::to_string(n), {n, n, n}, false});
+  for (size_t n : amdahl_bench::GemmTransposedSizes()) {
+    entries.push_back({"gemmnt", std::to_string(n), {n, n, n}, true});
+  }
+  for (const amdahl_bench::GemmShape& s : amdahl_bench::GemmRectShapes()) {
+    entries.push_back({"gemmrect", amdahl_bench::GemmRectName(s), s, false});
+  }
+  for (const Entry& e : entries) {
+    for (size_t threads : {size_t{1}, all}) {
+      const std::string name = "peer:" + p->name + "/" + e.kernel + "/" +
+                               amdahl_bench::DTypeName<T>() + "/" + e.size +
+                               amdahl_bench::ThreadsSuffix(threads);
+      benchmark::RegisterBenchmark(name.c_str(), BM_PeerGemm<T>, p, e.shape, threads,
+                                   e.trans_b)
+          ->Unit(benchmark::kMicrosecond);
+      if (all == 1) break;
     }
   }
 }

@@ -12,7 +12,8 @@ usage: report.py BENCH.json [--out DIR] [--guard] [--guard-only] [--readme]
   --readme        print only the README's GEMM table (markdown)
 
 Names (DESIGN.md): amdahl "<kernel>/<dtype>/<size>[/threads:<t>]", peers
-"peer:<name>/<kernel>/<dtype>/<size>[/threads:<t>]", "peak/fma/<dtype>/threads:<t>".
+"peer:<name>/<kernel>/<dtype>/<size>[/threads:<t>]", "peak/fma/<dtype>/threads:<t>";
+gemmrect's size is a shape, "<m>x<n>x<k>".
 Python standard library, plus Debian's python3-matplotlib for the plots.
 """
 import argparse
@@ -35,7 +36,15 @@ GUARDS = [
 ]
 
 NAME = re.compile(r"^(?:peer:(?P<peer>[a-z]+)/)?(?P<kernel>[a-z]+)/(?P<dtype>[a-z0-9]+)"
-                  r"(?:/(?P<size>\d+))?(?:/threads:(?P<threads>\d+))?$")
+                  r"(?:/(?P<size>\d+(?:x\d+x\d+)?))?(?:/threads:(?P<threads>\d+))?$")
+
+
+def size_of(text):
+    """A name's size: an int, or for a shape (gemmrect's "<m>x<n>x<k>") its
+    text, which sorts among its own kernel's sizes only."""
+    if not text:
+        return 0
+    return int(text) if text.isdigit() else text
 
 
 def load(path):
@@ -62,7 +71,7 @@ def load(path):
         # The median aggregate if present, else the only run.
         agg = [v for v in values if v[0]]
         _, value, unit, threads_used = agg[0] if agg else values[0]
-        key = (m["peer"] or "amdahl", m["kernel"], m["dtype"], int(m["size"] or 0))
+        key = (m["peer"] or "amdahl", m["kernel"], m["dtype"], size_of(m["size"]))
         threads = int(m["threads"]) if m["threads"] else 0
         rates[key][threads] = (value, unit)
         if threads_used is not None:
