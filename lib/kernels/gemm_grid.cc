@@ -18,7 +18,9 @@ namespace {
 // 24-32 x 4096 x 4096. With 0, a product of 16 rows was cut into two of 8
 // and each thread read all of B: f32 16 x 1024 x 1024 117 -> 154 GFLOPS,
 // 64 x 1024 x 1024 84 -> 182, f64 32 x 4096 x 4096 51 -> 66. Square
-// products keep their grid (the area decides there).
+// products keep their grid on two threads; on four and more they now get
+// squarer ones (16 threads, 1024^2 f32: 16 x 1 strips, each thread reading
+// all of B, -> 8 x 2), which no machine here has measured.
 constexpr double kOperandReadCost = 16;
 
 }  // namespace
