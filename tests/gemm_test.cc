@@ -292,6 +292,21 @@ TYPED_TEST(GemmTest, LargeBlockedAcrossCacheBlocks) {
   Check<T>(c, rng, "large");
 }
 
+// A larger than the in-place limit (4x L2) but with few columns of C: read
+// in place, since it meets each block of B once. Two thread counts: the
+// thread grid cuts such a product by rows.
+TYPED_TEST(GemmTest, LargeAWithFewColumnsReadInPlace) {
+  using T = TypeParam;
+  std::mt19937_64 rng(11);
+  for (size_t threads : {size_t{1}, size_t{2}}) {
+    SetNumThreads(threads);
+    Case c{Trans::kNo, Trans::kNo, Layout::kRowMajor, 1500, 5, 1500,
+           amdahl_test::Alphas<T>()[1], amdahl_test::Betas<T>()[2], 2, 1};
+    if (!Check<T>(c, rng, "threads=" + std::to_string(NumThreads()))) break;
+  }
+  SetNumThreads(0);
+}
+
 TYPED_TEST(GemmTest, BetaZeroNeverReadsCAndAlphaZeroOnlyScales) {
   using T = TypeParam;
   std::vector<T> a(16, T(2)), b(16, T(3)), c(16, T(5));
