@@ -34,27 +34,18 @@ void BM_Kernel(benchmark::State& state, const CaseKind* kind, amdahl::DType dtyp
   amdahl::SetNumThreads(0);
 }
 
-// C = A B^T, row-major, at amdahl's own thread choice (gemmnt/<dtype>/<n>).
+// C (m x n) = A op(B), row-major, at amdahl's own thread choice: op(B) = B^T
+// (B stored transposed) for gemmnt/<dtype>/<n>, B for
+// gemmrect/<dtype>/<m>x<n>x<k>.
 template <typename T>
-void BM_GemmTransposedB(benchmark::State& state, size_t n) {
-  const auto a = amdahl_bench::RandomVector<T>(n * n, 1);
-  const auto b = amdahl_bench::RandomVector<T>(n * n, 2);
-  amdahl_bench::AlignedVector<T> c(n * n);
-  TimedKernel(state, "GFLOPS", 2e-9 * static_cast<double>(n * n * n), [&] {
-    amdahl::Gemm(amdahl::Trans::kNo, amdahl::Trans::kYes, n, n, n, T(1), a.data(), n, b.data(),
-                 n, T(0), c.data(), n);
-  });
-}
-
-// A rectangular GEMM at amdahl's own thread choice (gemmrect/<dtype>/<m>x<n>x<k>).
-template <typename T>
-void BM_GemmRect(benchmark::State& state, amdahl_bench::GemmShape s) {
+void BM_GemmShape(benchmark::State& state, amdahl_bench::GemmShape s, bool trans_b) {
   const auto a = amdahl_bench::RandomVector<T>(s.m * s.k, 1);
   const auto b = amdahl_bench::RandomVector<T>(s.k * s.n, 2);
   amdahl_bench::AlignedVector<T> c(s.m * s.n);
   TimedKernel(state, "GFLOPS", 2e-9 * static_cast<double>(s.m * s.n * s.k), [&] {
-    amdahl::Gemm(amdahl::Trans::kNo, amdahl::Trans::kNo, s.m, s.n, s.k, T(1), a.data(), s.k,
-                 b.data(), s.n, T(0), c.data(), s.n);
+    amdahl::Gemm(amdahl::Trans::kNo, trans_b ? amdahl::Trans::kYes : amdahl::Trans::kNo, s.m,
+                 s.n, s.k, T(1), a.data(), s.k, b.data(), trans_b ? s.k : s.n, T(0), c.data(),
+                 s.n);
   });
 }
 
@@ -104,7 +95,7 @@ void RegisterGemmRect() {
   for (const amdahl_bench::GemmShape& s : amdahl_bench::GemmRectShapes()) {
     const std::string name = std::string("gemmrect/") + amdahl_bench::DTypeName<T>() + "/" +
                              amdahl_bench::GemmRectName(s);
-    benchmark::RegisterBenchmark(name.c_str(), BM_GemmRect<T>, s)
+    benchmark::RegisterBenchmark(name.c_str(), BM_GemmShape<T>, s, false)
         ->Unit(benchmark::kMicrosecond);
   }
 }
@@ -114,7 +105,8 @@ void RegisterGemmTransposedB() {
   for (size_t n : amdahl_bench::GemmTransposedSizes()) {
     const std::string name = std::string("gemmnt/") + amdahl_bench::DTypeName<T>() + "/" +
                              std::to_string(n);
-    benchmark::RegisterBenchmark(name.c_str(), BM_GemmTransposedB<T>, n)
+    benchmark::RegisterBenchmark(name.c_str(), BM_GemmShape<T>, amdahl_bench::GemmShape{n, n, n},
+                                 true)
         ->Unit(benchmark::kMicrosecond);
   }
 }
