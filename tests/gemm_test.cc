@@ -292,19 +292,35 @@ TYPED_TEST(GemmTest, LargeBlockedAcrossCacheBlocks) {
   Check<T>(c, rng, "large");
 }
 
-// A larger than the in-place limit (4x L2) but with few columns of C: read
-// in place, since it meets each block of B once. Two thread counts: the
-// thread grid cuts such a product by rows.
+// Sets a GEMM override for its lifetime.
+class GemmOverrideScope {
+ public:
+  GemmOverrideScope(DType dtype, const GemmConfig& c) : dtype_(dtype), c_(c) {
+    detail::SetGemmOverride(dtype_, &c_);
+  }
+  ~GemmOverrideScope() { detail::SetGemmOverride(dtype_, nullptr); }
+
+ private:
+  DType dtype_;
+  GemmConfig c_;
+};
+
+// A larger than the in-place limit (set here to 64 KiB) but with few columns
+// of C: read in place, since it meets each block of B once. Two thread
+// counts: the thread grid cuts such a product by rows.
 TYPED_TEST(GemmTest, LargeAWithFewColumnsReadInPlace) {
   using T = TypeParam;
+  constexpr DType dt = DTypeOf<T>();
   std::mt19937_64 rng(11);
   for (size_t threads : {size_t{1}, size_t{2}}) {
-    SetNumThreads(threads);
+    GemmConfig cfg = DefaultGemmConfig(dt, 1500, 5, 1500);
+    cfg.a_in_place_max_bytes = size_t{64} << 10;
+    cfg.threads = threads;
+    GemmOverrideScope scope(dt, cfg);
     Case c{Trans::kNo, Trans::kNo, Layout::kRowMajor, 1500, 5, 1500,
            amdahl_test::Alphas<T>()[1], amdahl_test::Betas<T>()[2], 2, 1};
-    if (!Check<T>(c, rng, "threads=" + std::to_string(NumThreads()))) break;
+    if (!Check<T>(c, rng, "threads=" + std::to_string(threads))) break;
   }
-  SetNumThreads(0);
 }
 
 TYPED_TEST(GemmTest, BetaZeroNeverReadsCAndAlphaZeroOnlyScales) {
@@ -338,19 +354,6 @@ TYPED_TEST(GemmTest, ErrorBoundHoldsAtSmallKWithScaling) {
     }
   });
 }
-
-// Sets a GEMM override for its lifetime.
-class GemmOverrideScope {
- public:
-  GemmOverrideScope(DType dtype, const GemmConfig& c) : dtype_(dtype), c_(c) {
-    detail::SetGemmOverride(dtype_, &c_);
-  }
-  ~GemmOverrideScope() { detail::SetGemmOverride(dtype_, nullptr); }
-
- private:
-  DType dtype_;
-  GemmConfig c_;
-};
 
 // The packed paths of A and B (in-place reads off), under a sweep of block
 // sizes: kc from 1 to past k, mc and nc at odd multiples of the tile, and

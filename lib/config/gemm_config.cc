@@ -169,9 +169,12 @@ GemmConfig BlocksFor(DType dtype, const ops::GemmTile& tile) {
   // f32 B, all of L2, 5 % slower); beyond, packing is cheap next to the
   // multiply.
   c.b_in_place_max_bytes = topo.l2_bytes.value / 2;
-  // Reading A in place (8 row streams) measured as fast as packing it up to
-  // a few MiB, and it saves the transpose; beyond, packed slivers win.
-  c.a_in_place_max_bytes = 4 * topo.l2_bytes.value;
+  // Reading A in place (mr row streams) saves the transpose into slivers.
+  // Up to 64x L2 (64 MiB on Zen 4 and 5): Zen 5, 2026-12-02, against the
+  // 4x L2 set on 2026-11-23, one thread f64 1400-2800 0.94-0.97x the time,
+  // two threads f64 1500-3000 0.93-0.99x, f32 0.96-1.00x; not measured
+  // beyond (one thread f32 4000, 61 MiB: 0.99x).
+  c.a_in_place_max_bytes = 64 * topo.l2_bytes.value;
   // Analytical model (Low et al., TOMS 2016), simplified: half of each cache
   // level for the operand that lives there.
   c.kc = std::clamp<size_t>(topo.l1d_bytes.value / 2 / (c.mr * s) / 16 * 16,

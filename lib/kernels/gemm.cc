@@ -109,9 +109,10 @@ inline void GemmBlocked(const GemmConfig& cfg, const GemmMacros<T>& macros, size
   // a mask) and packing it would cost more than it saves. (The span, not the
   // elements: rows far apart in a larger matrix would conflict in the caches.)
   const bool b_in_place = !b.trans && k * b.ld * sizeof(T) <= cfg.b_in_place_max_bytes;
-  // A, not transposed, is read in place up to a few MiB: packing it (a
-  // transpose into mr-row slivers) costs as much as the multiply for small
-  // products and saves nothing measurable for mid-sized ones. Larger too
+  // A, not transposed, is read in place up to cfg's limit (64x L2 by
+  // default): packing it (a transpose into mr-row slivers) costs as much as
+  // the multiply for small products and saves nothing for larger ones
+  // (config/gemm_config.cc has the measurements). Larger too
   // when its columns are one block (n <= nc): each block of A then meets
   // one block of B, and packing would read and write all of A once more
   // for nothing (two Zen 4 threads, 4096 x n x 4096: f32 n = 16 95 -> 161
