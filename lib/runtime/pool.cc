@@ -1,7 +1,7 @@
 // The fork-join pool: pinned workers, per-worker epoch words, spin then futex.
 //
-// A call publishes the job (function, range, grain) in the pool, then bumps
-// the `start` word of each participating worker, each on its own cache line.
+// A call writes the job (function, range, grain) into each participating
+// worker's cache line, then bumps the `start` word in that same line.
 // Each worker has its own epoch sequence: a call adds one to the `start` of
 // the workers it uses, and the caller waits for the worker's `done` to reach
 // that value. A worker's `start` therefore never returns to the value the
@@ -65,11 +65,30 @@ thread_local bool t_in_task = false;
 // detail::TakeMostThreadsUsed() (the benchmarks report what a kernel chose).
 thread_local size_t t_most_threads = 1;
 
+// One parallel call: chunks of `grain` over [begin, end).
+struct Job {
+  detail::ChunkFn fn = nullptr;
+  const void* ctx = nullptr;
+  size_t begin = 0, end = 0, grain = 1;
+  uint32_t participants = 0;  // 0: chunks are claimed dynamically
+  size_t NumChunks() const {
+    const size_t n = end - begin;
+    return n / grain + (n % grain != 0);
+  }
+};
+
+// A worker's line: its epoch words and its copy of the job, which the caller
+// writes before it bumps `start`. A worker woken by its `start` finds the job
+// in the same line: one transfer between the cores instead of two (with the
+// job in the pool's own line, a worker waited on a second miss before its
+// first chunk).
 struct alignas(kLine) WorkerSlot {
   std::atomic<uint32_t> start{0};    // epoch the caller asks the worker to run
   std::atomic<uint32_t> sleeping{0}; // 1 while the worker sleeps on `start`
   std::atomic<uint32_t> done{0};     // last epoch the worker finished
+  Job job;                           // read by the worker after `start`
 };
+static_assert(sizeof(WorkerSlot) == kLine, "a worker's words and job share one line");
 
 class Pool {
  public:
@@ -102,7 +121,7 @@ class Pool {
 
   // Returns how many threads took part, the caller included; 0 if another
   // caller holds the workers or none could be started.
-  size_t Run(size_t begin, size_t num_chunks, size_t grain, size_t end,
+  size_t Run(size_t begin, size_t grain, size_t end,
              size_t threads, bool pinned_chunks, detail::ChunkFn fn,
              const void* ctx) {
     std::unique_lock<std::mutex> lock(call_mu_, std::try_to_lock);
@@ -110,20 +129,18 @@ class Pool {
     const size_t workers = EnsureWorkers(threads - 1);
     if (workers == 0) return 0;
 
-    fn_ = fn;
-    ctx_ = ctx;
-    begin_ = begin;
-    end_ = end;
-    grain_ = grain;
-    num_chunks_ = num_chunks;
-    participants_ = pinned_chunks ? workers + 1 : 0;
-    next_.store(0, std::memory_order_relaxed);
-    failed_.store(false, std::memory_order_relaxed);
-    error_ = nullptr;
+    const Job job{fn, ctx, begin, end, grain,
+                  pinned_chunks ? static_cast<uint32_t>(workers + 1) : 0};
+    if (!pinned_chunks) next_.store(0, std::memory_order_relaxed);
+    // (Written only after a failure: a store of the same value would still
+    // take the line from the workers, who read it before every chunk.)
+    if (failed_.load(std::memory_order_relaxed)) failed_.store(false, std::memory_order_relaxed);
     for (size_t i = 0; i < workers; ++i) {
       WorkerSlot& s = slots_[i];
-      // Only this caller (holding call_mu_) writes `start`; the worker
-      // finished the previous epoch, so `done` equals it.
+      // Only this caller (holding call_mu_) writes `start` and the job; the
+      // worker finished the previous epoch, so `done` equals it, and it
+      // reads the job only after it sees the new `start`.
+      s.job = job;
       const uint32_t epoch = s.start.load(std::memory_order_relaxed) + 1;
       s.start.store(epoch, std::memory_order_seq_cst);
       if (s.sleeping.load(std::memory_order_seq_cst) != 0) {
@@ -131,7 +148,7 @@ class Pool {
       }
     }
     t_in_task = true;
-    RunChunks(0);
+    RunChunks(job, 0);
     t_in_task = false;
     for (size_t i = 0; i < workers; ++i) {
       WaitDone(slots_[i], slots_[i].start.load(std::memory_order_relaxed));
@@ -161,23 +178,24 @@ class Pool {
   // Runs chunks until none is left: claimed one by one from the shared
   // counter, or, with pinned chunks, chunk i on participant i % participants
   // (the caller is participant 0, worker w participant w + 1).
-  void RunChunks(size_t participant) {
-    const size_t stride = participants_;
+  void RunChunks(const Job& job, size_t participant) {
+    const size_t stride = job.participants;
+    const size_t num_chunks = job.NumChunks();
     for (size_t mine = participant;; mine += stride) {
       const size_t i =
           stride ? mine : next_.fetch_add(1, std::memory_order_relaxed);
-      if (i >= num_chunks_ || (stride && failed_.load(std::memory_order_relaxed))) {
+      if (i >= num_chunks || (stride && failed_.load(std::memory_order_relaxed))) {
         return;
       }
-      const size_t b = begin_ + i * grain_;
-      const size_t e = b + std::min(grain_, end_ - b);  // no wrap near SIZE_MAX
+      const size_t b = job.begin + i * job.grain;
+      const size_t e = b + std::min(job.grain, job.end - b);  // no wrap near SIZE_MAX
       try {
-        fn_(ctx_, b, e);
+        job.fn(job.ctx, b, e);
       } catch (...) {
         if (!failed_.exchange(true, std::memory_order_acq_rel)) {
           error_ = std::current_exception();
         }
-        next_.store(num_chunks_, std::memory_order_relaxed);
+        next_.store(num_chunks, std::memory_order_relaxed);
         return;
       }
     }
@@ -247,7 +265,8 @@ class Pool {
     for (;;) {
       const uint32_t epoch = WaitForStart(s, seen);
       seen = epoch;
-      RunChunks(index + 1);
+      const Job job = s.job;  // (a copy: the caller rewrites it after `done`)
+      RunChunks(job, index + 1);
       s.done.store(epoch, std::memory_order_release);
     }
   }
@@ -277,11 +296,7 @@ class Pool {
   bool spawn_failed_ = false;
   std::mutex call_mu_;
 
-  // The job, written by the caller before it bumps the workers' epochs.
-  detail::ChunkFn fn_ = nullptr;
-  const void* ctx_ = nullptr;
-  size_t begin_ = 0, end_ = 0, grain_ = 1, num_chunks_ = 0;
-  size_t participants_ = 0;  // 0: chunks are claimed dynamically
+  // The first exception a chunk threw (set by whoever sets failed_).
   std::exception_ptr error_;
   alignas(kLine) std::atomic<size_t> next_{0};
   alignas(kLine) std::atomic<bool> failed_{false};
@@ -391,7 +406,7 @@ void ParallelRun(size_t begin, size_t end, size_t grain, size_t max_threads,
   if (max_threads != 0) threads = std::min(threads, max_threads);
   threads = std::min(threads, num_chunks);
   if (threads > 1 && !t_in_task) {
-    const size_t used = GetPool().Run(begin, num_chunks, grain, end, threads,
+    const size_t used = GetPool().Run(begin, grain, end, threads,
                                       schedule == Schedule::kPinned, fn, ctx);
     if (used != 0) {
       t_most_threads = std::max(t_most_threads, used);
