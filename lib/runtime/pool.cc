@@ -141,9 +141,17 @@ class Pool {
       // worker finished the previous epoch, so `done` equals it, and it
       // reads the job only after it sees the new `start`.
       s.job = job;
-      const uint32_t epoch = s.start.load(std::memory_order_relaxed) + 1;
-      s.start.store(epoch, std::memory_order_seq_cst);
-      if (s.sleeping.load(std::memory_order_seq_cst) != 0) {
+      s.start.store(s.start.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+    }
+    // One fence for all workers, then the sleepers are woken: a seq_cst
+    // store per worker waited for each worker's line in turn before the
+    // next worker's job went out. The fence pairs with the one a worker
+    // puts between its `sleeping` and its last look at `start`: one of the
+    // two sees the other's store.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    for (size_t i = 0; i < workers; ++i) {
+      WorkerSlot& s = slots_[i];
+      if (s.sleeping.load(std::memory_order_relaxed) != 0) {
         Futex(&s.start, FUTEX_WAKE_PRIVATE, 1);
       }
     }
@@ -280,10 +288,12 @@ class Pool {
         CpuRelax();
       }
       if (std::chrono::steady_clock::now() < deadline) continue;
-      // Sleep. The seq_cst store/load pairs with the caller's store of
-      // `start` and load of `sleeping`: one of the two sees the other.
-      s.sleeping.store(1, std::memory_order_seq_cst);
-      while (s.start.load(std::memory_order_seq_cst) == seen) {
+      // Sleep. The fence between `sleeping` and the look at `start` pairs
+      // with the caller's between its `start` stores and its look at
+      // `sleeping`: one of the two sees the other's store.
+      s.sleeping.store(1, std::memory_order_relaxed);
+      std::atomic_thread_fence(std::memory_order_seq_cst);
+      while (s.start.load(std::memory_order_relaxed) == seen) {
         Futex(&s.start, FUTEX_WAIT_PRIVATE, seen);
       }
       s.sleeping.store(0, std::memory_order_relaxed);
