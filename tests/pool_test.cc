@@ -171,6 +171,18 @@ TEST(Pool, ExceptionReachesCallerAndPoolStaysUsable) {
     for (size_t i = b; i < e; ++i) sum += i;
   });
   EXPECT_EQ(999u * 1000 / 2, sum.load());
+  // A pinned loop stops at a failure flag it reads before every chunk: the
+  // flag a failed call left must be cleared for the next call.
+  EXPECT_THROW(ParallelForPinned(0, 1000, 1, 0,
+                                 [&](size_t b, size_t) {
+                                   if (b == 3) throw std::runtime_error("chunk 3");
+                                 }),
+               std::runtime_error);
+  std::atomic<size_t> pinned_sum{0};
+  ParallelForPinned(0, 1000, 10, 0, [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) pinned_sum += i;
+  });
+  EXPECT_EQ(999u * 1000 / 2, pinned_sum.load());
 }
 
 // Returns the exit code of `child` run in a forked process (0: all good).
