@@ -65,7 +65,8 @@ thread_local bool t_in_task = false;
 // detail::TakeMostThreadsUsed() (the benchmarks report what a kernel chose).
 thread_local size_t t_most_threads = 1;
 
-// One parallel call: chunks of `grain` over [begin, end).
+// One parallel call: chunks of `grain` over [begin, end) (end > begin,
+// grain >= 1).
 struct Job {
   detail::ChunkFn fn = nullptr;
   const void* ctx = nullptr;
@@ -121,20 +122,14 @@ class Pool {
 
   // Returns how many threads took part, the caller included; 0 if another
   // caller holds the workers or none could be started.
-  size_t Run(size_t begin, size_t grain, size_t end,
-             size_t threads, bool pinned_chunks, detail::ChunkFn fn,
-             const void* ctx) {
+  size_t Run(Job job, size_t threads, bool pinned_chunks) {
     std::unique_lock<std::mutex> lock(call_mu_, std::try_to_lock);
     if (!lock.owns_lock()) return 0;
     const size_t workers = EnsureWorkers(threads - 1);
     if (workers == 0) return 0;
 
-    const Job job{fn, ctx, begin, end, grain,
-                  pinned_chunks ? static_cast<uint32_t>(workers + 1) : 0};
+    job.participants = pinned_chunks ? static_cast<uint32_t>(workers + 1) : 0;
     if (!pinned_chunks) next_.store(0, std::memory_order_relaxed);
-    // (Written only after a failure: a store of the same value would still
-    // take the line from the workers, who read it before every chunk.)
-    if (failed_.load(std::memory_order_relaxed)) failed_.store(false, std::memory_order_relaxed);
     for (size_t i = 0; i < workers; ++i) {
       WorkerSlot& s = slots_[i];
       // Only this caller (holding call_mu_) writes `start` and the job; the
@@ -162,6 +157,10 @@ class Pool {
       WaitDone(slots_[i], slots_[i].start.load(std::memory_order_relaxed));
     }
     if (failed_.load(std::memory_order_acquire)) {
+      // Cleared by the call that failed, while it still holds the workers:
+      // no call writes the flag otherwise (a store of the same value would
+      // take its line from the workers, who read it before every chunk).
+      failed_.store(false, std::memory_order_relaxed);
       std::exception_ptr e = error_;
       error_ = nullptr;
       std::rethrow_exception(e);
@@ -273,8 +272,7 @@ class Pool {
     for (;;) {
       const uint32_t epoch = WaitForStart(s, seen);
       seen = epoch;
-      const Job job = s.job;  // (a copy: the caller rewrites it after `done`)
-      RunChunks(job, index + 1);
+      RunChunks(s.job, index + 1);  // (the caller rewrites it only after `done`)
       s.done.store(epoch, std::memory_order_release);
     }
   }
@@ -410,14 +408,13 @@ void ParallelRun(size_t begin, size_t end, size_t grain, size_t max_threads,
                  Schedule schedule, ChunkFn fn, const void* ctx) {
   if (end <= begin) return;
   if (grain == 0) grain = 1;
-  const size_t n = end - begin;
-  const size_t num_chunks = n / grain + (n % grain != 0);
+  const Job job{fn, ctx, begin, end, grain, 0};
+  const size_t num_chunks = job.NumChunks();
   size_t threads = NumThreads();
   if (max_threads != 0) threads = std::min(threads, max_threads);
   threads = std::min(threads, num_chunks);
   if (threads > 1 && !t_in_task) {
-    const size_t used = GetPool().Run(begin, grain, end, threads,
-                                      schedule == Schedule::kPinned, fn, ctx);
+    const size_t used = GetPool().Run(job, threads, schedule == Schedule::kPinned);
     if (used != 0) {
       t_most_threads = std::max(t_most_threads, used);
       return;
