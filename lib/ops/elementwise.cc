@@ -19,9 +19,10 @@ namespace hn = hwy::HWY_NAMESPACE;
 // (non-temporal stores need it, and split stores cost); the last partial
 // vector goes through a padded stack copy, so no load or store touches
 // memory outside [0, n). op(d, i) reads its inputs at [i, i + N) only, so
-// `out` may be one of them (in place).
+// `out` may be one of them (in place). `unrolled`: four vectors a step
+// (else one).
 template <class D, class T, class Op>
-HWY_INLINE void StoreLoop(D d, T* out, size_t n, bool stream,
+HWY_INLINE void StoreLoop(D d, T* out, size_t n, bool stream, bool unrolled,
                           const Op& op) {
   const size_t N = hn::Lanes(d);
   size_t i = 0;
@@ -36,7 +37,7 @@ HWY_INLINE void StoreLoop(D d, T* out, size_t n, bool stream,
     for (; i + N <= n; i += N) hn::Stream(op(d, i), d, out + i);
     hwy::FlushStream();
   } else {
-    for (; i + 4 * N <= n; i += 4 * N) {
+    for (; unrolled && i + 4 * N <= n; i += 4 * N) {
       const auto v0 = op(d, i);
       const auto v1 = op(d, i + N);
       const auto v2 = op(d, i + 2 * N);
@@ -95,11 +96,18 @@ struct BinaryOp {
 
 template <class T, class F>
 HWY_INLINE void Run(const T* x, const T* y, T* out, size_t n, bool stream,
-                    const F& f) {
+                    const F& f, bool unrolled = true) {
   const hn::ScalableTag<T> d;
   const BinaryOp<T, F> op{x, y, out, f};
-  StoreLoop(d, out, n, stream, op);
+  StoreLoop(d, out, n, stream, unrolled, op);
 }
+
+// Scale unrolls only while an array stays in L1 (at most 32 KiB): from L2
+// one vector a step ran 2.5-4 % faster than four (one Zen 5 core, f32
+// 12,000-20,000, i64 8,192), in L1 5-50 % slower (f32 4,096-8,192). Axpy,
+// Add and Triad gained nothing from L2 that way, and Add f32 20,000 lost
+// 10 % (Zen 5, 2026-12-02): they stay unrolled.
+constexpr size_t kScaleUnrolledMaxBytes = 32 * 1024;
 
 template <class T>
 void ScaleT(T a, const T* x, T* y, size_t n, bool stream) {
@@ -108,7 +116,8 @@ void ScaleT(T a, const T* x, T* y, size_t n, bool stream) {
   Run<T>(x, nullptr, y, n, stream,
          [d, va](hn::Vec<decltype(d)> vx, hn::Vec<decltype(d)>) {
            return MulAny(d, va, vx);
-         });
+         },
+         n * sizeof(T) <= kScaleUnrolledMaxBytes);
 }
 
 template <class T>
