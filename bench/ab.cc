@@ -7,6 +7,7 @@
 //
 //   amdahl-ab [--rounds R] [--round-ms MS] [--threads T] OLD NEW CASE...
 //   CASE: gemm/<dtype>/<n> (n x n x n, row-major) or gemm/<dtype>/<m>x<n>x<k>,
+//         gemmnt and gemmtn the same with B, or A, stored transposed,
 //         gemv/<dtype>/<n> (A x),
 //         gemvt/<dtype>/<n> (A^T x), scale, axpy, add, triad, sum or dot
 //         /<dtype>/<n>
@@ -96,7 +97,8 @@ struct Case {
   Kernel kernel;
   amdahl_dtype dtype;
   size_t n;
-  size_t m = 0, k = 0;  // GEMM: C (m x n) = A (m x k) B (k x n)
+  size_t m = 0, k = 0;  // GEMM: C (m x n) = op(A) (m x k) op(B) (k x n)
+  bool trans_a = false, trans_b = false;  // GEMM: A (B) stored transposed
   std::vector<unsigned char> a, b, c;
   unsigned char one[8] = {}, zero[8] = {};  // alpha and beta
 };
@@ -179,13 +181,16 @@ Case Parse(const std::string& arg) {
     if (x == std::string::npos) break;
     at = x + 1;
   }
-  if (sizes.size() != 1 && !(kernel == "gemm" && sizes.size() == 3)) {
+  const bool gemm = kernel == "gemm" || kernel == "gemmnt" || kernel == "gemmtn";
+  if (sizes.size() != 1 && !(gemm && sizes.size() == 3)) {
     Fail("case " + arg + ": expected one size" +
-         (kernel == "gemm" ? std::string(" or three, <m>x<n>x<k>") : std::string()));
+         (gemm ? std::string(" or three, <m>x<n>x<k>") : std::string()));
   }
   c.n = sizes.size() == 3 ? sizes[1] : sizes[0];
   size_t na = 0, nb = 0, nc = 0;  // elements of each operand
-  if (kernel == "gemm") {
+  if (gemm) {
+    c.trans_a = kernel == "gemmtn";
+    c.trans_b = kernel == "gemmnt";
     c.m = sizes.size() == 3 ? sizes[0] : c.n;
     c.k = sizes.size() == 3 ? sizes[2] : c.n;
     if (c.m * c.n > (1ull << 28) || c.n * c.k > (1ull << 28) || c.m * c.k > (1ull << 28)) {
@@ -206,7 +211,7 @@ Case Parse(const std::string& arg) {
     nc = c.kernel == Kernel::kSum || c.kernel == Kernel::kDot ? 1 : c.n;
   } else {
     Fail("case " + arg + ": kernel '" + kernel +
-         "' is none of gemm, gemv, gemvt, scale, axpy, add, triad, sum, dot");
+         "' is none of gemm, gemmnt, gemmtn, gemv, gemvt, scale, axpy, add, triad, sum, dot");
   }
   c.a = Filled(c.dtype, na, 1);
   c.b = Filled(c.dtype, nb, 2);
@@ -221,8 +226,11 @@ void Call(const Build& build, Case& c) {
   amdahl_status s = AMDAHL_OK;
   switch (c.kernel) {
     case Kernel::kGemm:
-      s = build.gemm(c.dtype, AMDAHL_ROW_MAJOR, AMDAHL_NO_TRANS, AMDAHL_NO_TRANS, c.m, n, c.k,
-                     c.one, c.a.data(), c.k, c.b.data(), n, c.zero, c.c.data(), n);
+      // (Row-major: A stored m x k, or k x m transposed; B k x n, or n x k.)
+      s = build.gemm(c.dtype, AMDAHL_ROW_MAJOR, c.trans_a ? AMDAHL_TRANS : AMDAHL_NO_TRANS,
+                     c.trans_b ? AMDAHL_TRANS : AMDAHL_NO_TRANS, c.m, n, c.k, c.one, c.a.data(),
+                     c.trans_a ? c.m : c.k, c.b.data(), c.trans_b ? c.k : n, c.zero,
+                     c.c.data(), n);
       break;
     case Kernel::kGemv:
     case Kernel::kGemvT:
@@ -333,8 +341,8 @@ int main(int argc, char** argv) {
     } else if (arg == "--help" || arg == "-h") {
       std::printf(
           "usage: amdahl-ab [--rounds R] [--round-ms MS] [--threads T] OLD NEW CASE...\n"
-          "CASE: gemm|gemv|gemvt|scale|axpy|add|triad|sum|dot/<f32|f64|i32|i64>/<n>,\n"
-          "      or gemm/<dtype>/<m>x<n>x<k>\n");
+          "CASE: gemm|gemmnt|gemmtn|gemv|gemvt|scale|axpy|add|triad|sum|dot/<f32|f64|i32|i64>/<n>,\n"
+          "      or gemm|gemmnt|gemmtn/<dtype>/<m>x<n>x<k> (nt: B stored transposed, tn: A)\n");
       return 0;
     } else if (arg.rfind("--", 0) == 0) {
       Fail("unknown option " + arg);
