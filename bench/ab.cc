@@ -341,7 +341,8 @@ int main(int argc, char** argv) {
     } else if (arg == "--help" || arg == "-h") {
       std::printf(
           "usage: amdahl-ab [--rounds R] [--round-ms MS] [--threads T] OLD NEW CASE...\n"
-          "CASE: gemm|gemmnt|gemmtn|gemv|gemvt|scale|axpy|add|triad|sum|dot/<f32|f64|i32|i64>/<n>,\n"
+          "CASE: gemm|gemmnt|gemmtn|gemv|gemvt|scale|axpy|add|triad|sum|dot"
+          "/<f32|f64|i32|i64>/<n>,\n"
           "      or gemm|gemmnt|gemmtn/<dtype>/<m>x<n>x<k> (nt: B stored transposed, tn: A)\n");
       return 0;
     } else if (arg.rfind("--", 0) == 0) {

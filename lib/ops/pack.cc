@@ -17,6 +17,10 @@ namespace amdahl {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// Elements of T in a cache line.
+template <typename T>
+constexpr size_t kLine = HWY_MAX(size_t{1}, 64 / sizeof(T));
+
 // dst[0, width) = src[0, count) then zeros: whole vectors while they fit in
 // `count`, the rest one element at a time (no read past src + count).
 template <typename T>
@@ -32,17 +36,14 @@ HWY_INLINE void CopyRun(const T* HWY_RESTRICT src, size_t count, size_t width,
 
 // Slivers of `width` columns from `depth` contiguous runs of `extent`
 // elements (run p at src + p * ld): the layout of B not transposed and of A
-// transposed. A run (or a part of 16 slivers) at a time across its
-// slivers, the run kAhead steps on asked for first: runs far apart in a
-// large matrix each start on a new page, where the prefetchers start late,
-// and a sliver at a time fetched each run one sliver's width at a time (one
-// Zen 5 core, the 384 x 168 f64 blocks of a 4096 x 4096 B: 10-11 GB/s a
-// sliver at a time, 11-12 a run at a time, 14.5-15.6 with the run 4 steps
-// on prefetched).
+// transposed. A run at a time across its slivers, the run kAhead steps on
+// prefetched first: runs far apart in a large matrix each start on a new
+// page, where the hardware prefetchers start late (one Zen 5 core, the 384 x
+// 168 f64 blocks of a 4096 x 4096 B: 10-11 GB/s a sliver at a time, 11-12 a
+// run at a time, 14.5-15.6 with the prefetch).
 template <typename T>
 void PackRuns(const T* src, size_t ld, size_t depth, size_t extent, size_t width, T* dst) {
   constexpr size_t kAhead = 4;
-  constexpr size_t kLine = HWY_MAX(size_t{1}, 64 / sizeof(T));
   // Long runs (a transposed A's, mc long) in parts of 16 slivers: a whole
   // run at a time wrote to each of hundreds of slivers spread over the packed
   // block (A^T 4096 x 16 x 4096: f64 1.27x the time of a sliver at a time;
@@ -53,7 +54,7 @@ void PackRuns(const T* src, size_t ld, size_t depth, size_t extent, size_t width
     for (size_t p = 0; p < depth; ++p) {
       if (p + kAhead < depth) {
         const T* ahead = src + (p + kAhead) * ld + s0;
-        for (size_t c = 0; c < len; c += kLine) hwy::Prefetch(ahead + c);
+        for (size_t c = 0; c < len; c += kLine<T>) hwy::Prefetch(ahead + c);
         hwy::Prefetch(ahead + len - 1);  // (the last line, where the run is not aligned)
       }
       const T* run = src + p * ld;
@@ -76,13 +77,12 @@ template <typename T>
 void PackAcross(const T* src, size_t ld, size_t depth, size_t extent, size_t width, T* dst) {
   const hn::ScalableTag<T> d;
   const size_t N = hn::Lanes(d);
-  constexpr size_t kLine = HWY_MAX(size_t{1}, 64 / sizeof(T));
   HWY_ALIGN T quad[4 * hn::MaxLanes(d)];
   for (size_t s = 0; s < extent; s += width) {
     const size_t count = HWY_MIN(width, extent - s);
     T* out = dst + s * depth;
-    for (size_t p0 = 0; p0 < depth; p0 += kLine) {
-      const size_t steps = HWY_MIN(kLine, depth - p0);
+    for (size_t p0 = 0; p0 < depth; p0 += kLine<T>) {
+      const size_t steps = HWY_MIN(kLine<T>, depth - p0);
       T* block = out + p0 * width;
       // Whole vectors of steps, four rows at a time.
       const size_t vector_steps = steps / N * N;
