@@ -116,21 +116,18 @@ TYPED_TEST(BadInput, Reductions) {
   EXPECT_EQ(T(0), Dot(0, no, no));
 }
 
-TYPED_TEST(BadInput, Gemm) {
-  using T = TypeParam;
-  Arena<T> ar(2000);
-  const T* a = ar.at(100);
-  const T* b = ar.at(700);
-  T* c = ar.at(1300);
+// Gemm's rejections, through `gemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc,
+// layout)`, a call to make: Gemm itself, or a GemmPlan made and run. `fn`:
+// who names a bad shape (Gemm, or GemmPlan at its creation); a bad pointer
+// is Gemm's at every call.
+template <typename T, class MakeCall>
+void ExpectGemmRejections(const Arena<T>& ar, const T* a, const T* b, T* c, const MakeCall& gemm,
+                          const std::string& fn) {
   const T* no = nullptr;
   const Trans N = Trans::kNo, Y = Trans::kYes;
   const Layout R = Layout::kRowMajor, C = Layout::kColMajor;
-  auto gemm = [&](Trans ta, Trans tb, size_t m, size_t n, size_t k, const T* pa,
-                  size_t lda, const T* pb, size_t ldb, T* pc, size_t ldc, Layout l) {
-    return [=] { Gemm(ta, tb, m, n, k, T(1), pa, lda, pb, ldb, T(0), pc, ldc, l); };
-  };
   // Leading dimensions below the stored columns (rows for column-major).
-  ExpectRejected(ar, gemm(N, N, 4, 5, 6, a, 5, b, 5, c, 5, R), {"Gemm: lda = 5 is less than 6"});
+  ExpectRejected(ar, gemm(N, N, 4, 5, 6, a, 5, b, 5, c, 5, R), {fn + ": lda = 5 is less than 6"});
   ExpectRejected(ar, gemm(Y, N, 4, 5, 6, a, 3, b, 5, c, 5, R), {"lda = 3 is less than 4"});
   ExpectRejected(ar, gemm(N, N, 4, 5, 6, a, 6, b, 4, c, 5, R), {"ldb = 4 is less than 5"});
   ExpectRejected(ar, gemm(N, Y, 4, 5, 6, a, 6, b, 5, c, 5, R), {"ldb = 5 is less than 6"});
@@ -152,22 +149,47 @@ TYPED_TEST(BadInput, Gemm) {
   // C aliasing an operand.
   ExpectRejected(ar, gemm(N, N, 4, 5, 6, c + 2, 6, b, 5, c, 5, R), {"c overlaps a"});
   ExpectRejected(ar, gemm(N, N, 4, 5, 6, a, 6, c + 7, 5, c, 5, R), {"c overlaps b"});
+  ExpectRejected(ar, gemm(N, N, 4, 5, 6, a, 4, c + 1, 6, c, 4, C), {"c overlaps b"});
   // Enumerations outside their values.
   ExpectRejected(ar, gemm(static_cast<Trans>(2), N, 4, 5, 6, a, 6, b, 5, c, 5, R),
-                 {"Gemm: trans_a = 2", "Trans"});
+                 {fn + ": trans_a = 2", "Trans"});
   ExpectRejected(ar, gemm(N, static_cast<Trans>(-1), 4, 5, 6, a, 6, b, 5, c, 5, R),
-                 {"Gemm: trans_b = -1"});
+                 {fn + ": trans_b = -1"});
   ExpectRejected(ar, gemm(N, N, 4, 5, 6, a, 6, b, 5, c, 5, static_cast<Layout>(9)),
-                 {"Gemm: layout = 9", "Layout"});
-  // Accepted: empty products with null pointers, and disjoint blocks of one
-  // matrix (C = the left half, A = the right half of an 8 x 8 array).
-  Gemm(N, N, 0, 5, 6, T(1), no, 6, no, 5, T(0), static_cast<T*>(nullptr), 5);
-  Gemm(N, N, 4, 0, 6, T(1), no, 6, no, 5, T(0), static_cast<T*>(nullptr), 5);
+                 {fn + ": layout = 9", "Layout"});
+  // Accepted: empty products with null pointers.
+  gemm(N, N, 0, 5, 6, no, 6, no, 5, nullptr, 5, R)();
+  gemm(N, N, 4, 0, 6, no, 6, no, 5, nullptr, 5, R)();
   EXPECT_TRUE(ar.Untouched());
+}
+
+TYPED_TEST(BadInput, Gemm) {
+  using T = TypeParam;
+  Arena<T> ar(2000);
+  auto gemm = [](Trans ta, Trans tb, size_t m, size_t n, size_t k, const T* pa, size_t lda,
+                 const T* pb, size_t ldb, T* pc, size_t ldc, Layout l) {
+    return [=] { Gemm(ta, tb, m, n, k, T(1), pa, lda, pb, ldb, T(0), pc, ldc, l); };
+  };
+  ExpectGemmRejections(ar, ar.at(100), ar.at(700), ar.at(1300), gemm, "Gemm");
+  // Accepted: disjoint blocks of one matrix (C = the left half, A = the
+  // right half of an 8 x 8 array).
+  const Trans N = Trans::kNo;
   std::vector<T> big(64, T(1)), ones(16, T(1));
   Gemm(N, N, 8, 4, 4, T(1), big.data() + 4, 8, ones.data(), 4, T(0), big.data(), 8);
   EXPECT_EQ(T(4), big[0]);
   EXPECT_EQ(T(1), big[4]);
+}
+
+// A plan refuses a bad shape when it is made, and a bad pointer when it runs
+// (the small float products here take its one-block path).
+TYPED_TEST(BadInput, GemmPlan) {
+  using T = TypeParam;
+  Arena<T> ar(2000);
+  auto plan = [](Trans ta, Trans tb, size_t m, size_t n, size_t k, const T* pa, size_t lda,
+                 const T* pb, size_t ldb, T* pc, size_t ldc, Layout l) {
+    return [=] { GemmPlan<T>(ta, tb, m, n, k, lda, ldb, ldc, l)(T(1), pa, pb, T(0), pc); };
+  };
+  ExpectGemmRejections(ar, ar.at(100), ar.at(700), ar.at(1300), plan, "GemmPlan");
 }
 
 TEST(BadInput, ParallelMap) {

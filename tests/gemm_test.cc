@@ -10,6 +10,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -75,8 +76,10 @@ std::string Describe(const Case& c) {
 // Runs one case against a plain reference, with the tolerance from the error
 // bound k * u * (|alpha| |A| |B| + |beta| |C|) for floats; integers exact
 // (wrapping). Returns false after the first wrong element.
+// (via_plan: through a GemmPlan made for the case, called twice.)
 template <typename T>
-bool Check(const Case& c, std::mt19937_64& rng, const std::string& where) {
+bool Check(const Case& c, std::mt19937_64& rng, const std::string& where,
+           bool via_plan = false) {
   const bool col = c.layout == Layout::kColMajor;
   const bool ta = c.ta == Trans::kYes, tb = c.tb == Trans::kYes;
   // Logical op(A)(i, p), op(B)(p, j), C(i, j) and where they are stored.
@@ -110,8 +113,18 @@ bool Check(const Case& c, std::mt19937_64& rng, const std::string& where) {
     return v;
   };
   std::vector<T> a_buf = shifted(A), b_buf = shifted(B), c_buf = shifted(C);
-  Gemm(c.ta, c.tb, c.m, c.n, c.k, alpha, a_buf.data() + c.offset, A.ld,
-       b_buf.data() + c.offset, B.ld, beta, c_buf.data() + c.offset, C.ld, c.layout);
+  if (via_plan) {
+    // Called twice (on a copy of C first): a plan is made for many calls.
+    const GemmPlan<T> plan(c.ta, c.tb, c.m, c.n, c.k, A.ld, B.ld, C.ld, c.layout);
+    std::vector<T> scratch = c_buf;
+    plan(alpha, a_buf.data() + c.offset, b_buf.data() + c.offset, T(0),
+         scratch.data() + c.offset);
+    plan(alpha, a_buf.data() + c.offset, b_buf.data() + c.offset, beta,
+         c_buf.data() + c.offset);
+  } else {
+    Gemm(c.ta, c.tb, c.m, c.n, c.k, alpha, a_buf.data() + c.offset, A.ld,
+         b_buf.data() + c.offset, B.ld, beta, c_buf.data() + c.offset, C.ld, c.layout);
+  }
   const T* got = c_buf.data() + c.offset;
 
   const double u = std::is_floating_point_v<T> ? std::numeric_limits<T>::epsilon() / 2 : 0;
@@ -187,8 +200,8 @@ TYPED_TEST_SUITE(GemmTest, amdahl_test::AllDTypes, amdahl_test::DTypeNames);
 // Every shape in {0, 1, 2, 3, 7, 31, lanes +- 1, 64, 257}^3 is too many for
 // every combination of the rest; each shape is paired with a rotating choice
 // of transposes, layout, alpha, beta, padding and offset.
-TYPED_TEST(GemmTest, EdgeShapesOnEveryTarget) {
-  using T = TypeParam;
+template <typename T>
+void CheckEdgeShapesOnEveryTarget(bool via_plan) {
   const std::vector<size_t> dims = {0, 1, 2, 3, 7, 15, 17, 31, 33, 64, 257};
   const std::vector<double> alphas = amdahl_test::Alphas<T>(), betas = amdahl_test::Betas<T>();
   amdahl_test::ForEachTarget([&](const char* target) {
@@ -203,11 +216,45 @@ TYPED_TEST(GemmTest, EdgeShapesOnEveryTarget) {
                  (r % 7 == 3) ? Layout::kColMajor : Layout::kRowMajor,
                  m, n, k, alphas[r % alphas.size()], betas[(r / 3) % betas.size()],
                  (r / 5) % 3, (r / 2) % 2};
-          if (!Check<T>(c, rng, target)) return;
+          if (!Check<T>(c, rng, target, via_plan)) return;
         }
       }
     }
   });
+}
+
+TYPED_TEST(GemmTest, EdgeShapesOnEveryTarget) { CheckEdgeShapesOnEveryTarget<TypeParam>(false); }
+
+// A plan computes what Gemm does: its one-block path (small float products,
+// neither operand transposed) and Gemm's for the rest.
+TYPED_TEST(GemmTest, PlanOnEdgeShapesOnEveryTarget) {
+  CheckEdgeShapesOnEveryTarget<TypeParam>(true);
+}
+
+// A plan keeps the choices of its creation: made on one thread count, run
+// on another, from several threads at once, and through a copy.
+TYPED_TEST(GemmTest, PlanRunsAfterTheThreadCountChangesAndFromSeveralThreads) {
+  using T = TypeParam;
+  const size_t m = 20, n = 36, k = 12;
+  std::vector<T> a(m * k), b(k * n), want(m * n);
+  for (size_t i = 0; i < a.size(); ++i) a[i] = T(static_cast<int>(i % 7) - 3);
+  for (size_t i = 0; i < b.size(); ++i) b[i] = T(static_cast<int>(i % 5) - 2);
+  Gemm(Trans::kNo, Trans::kNo, m, n, k, T(1), a.data(), k, b.data(), n, T(0), want.data(), n);
+  SetNumThreads(1);
+  const GemmPlan<T> plan(Trans::kNo, Trans::kNo, m, n, k, k, n, n);
+  SetNumThreads(0);
+  const GemmPlan<T> copy = plan;
+  std::vector<std::vector<T>> got(4, std::vector<T>(m * n, T(9)));
+  std::vector<std::thread> users;
+  for (size_t t = 0; t < got.size(); ++t) {
+    users.emplace_back([&, t] {
+      for (int repeat = 0; repeat < 50; ++repeat) {
+        (t % 2 ? copy : plan)(T(1), a.data(), b.data(), T(0), got[t].data());
+      }
+    });
+  }
+  for (std::thread& u : users) u.join();
+  for (const std::vector<T>& g : got) EXPECT_EQ(want, g);
 }
 
 // B read in place whatever its width: a ragged last vector is loaded under a
@@ -251,8 +298,8 @@ TYPED_TEST(GemmTest, RaggedColumnsTouchNothingPastTheMatrices) {
   });
 }
 
-TYPED_TEST(GemmTest, EveryTransposeLayoutAlphaBeta) {
-  using T = TypeParam;
+template <typename T>
+void CheckEveryTransposeLayoutAlphaBeta(bool via_plan) {
   std::mt19937_64 rng(7);
   for (Trans ta : {Trans::kNo, Trans::kYes}) {
     for (Trans tb : {Trans::kNo, Trans::kYes}) {
@@ -260,12 +307,21 @@ TYPED_TEST(GemmTest, EveryTransposeLayoutAlphaBeta) {
         for (double alpha : amdahl_test::Alphas<T>()) {
           for (double beta : amdahl_test::Betas<T>()) {
             Case c{ta, tb, layout, 67, 45, 39, alpha, beta, 3, 1};
-            if (!Check<T>(c, rng, "all")) return;
+            if (!Check<T>(c, rng, "all", via_plan)) return;
           }
         }
       }
     }
   }
+}
+
+TYPED_TEST(GemmTest, EveryTransposeLayoutAlphaBeta) {
+  CheckEveryTransposeLayoutAlphaBeta<TypeParam>(false);
+}
+
+// (67 x 45 x 39 is one block: a float plan's own path, either layout.)
+TYPED_TEST(GemmTest, PlanOnEveryTransposeLayoutAlphaBeta) {
+  CheckEveryTransposeLayoutAlphaBeta<TypeParam>(true);
 }
 
 TYPED_TEST(GemmTest, RandomShapesUpTo600AndEveryThreadCount) {

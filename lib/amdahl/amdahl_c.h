@@ -78,6 +78,24 @@ AMDAHL_C_API amdahl_status amdahl_gemm(amdahl_dtype dtype, amdahl_layout layout,
                                        size_t n, size_t k, const void* alpha, const void* a,
                                        size_t lda, const void* b, size_t ldb,
                                        const void* beta, void* c, size_t ldc);
+/* A GEMM of one shape prepared for many calls (amdahl::GemmPlan): dtype,
+ * layout, transposes, sizes and leading dimensions are checked, and the
+ * configuration chosen, once; a run checks only its pointers and scalars.
+ * The choices are those of creation time (wisdom reloaded or the thread
+ * count changed later leave a plan as it was). A plan may be run from
+ * several threads at once; destroy it once (null is allowed). On an error
+ * nothing is written to *plan. */
+typedef struct amdahl_gemm_plan amdahl_gemm_plan;
+AMDAHL_C_API amdahl_status amdahl_gemm_plan_create(amdahl_dtype dtype, amdahl_layout layout,
+                                                   amdahl_trans trans_a, amdahl_trans trans_b,
+                                                   size_t m, size_t n, size_t k, size_t lda,
+                                                   size_t ldb, size_t ldc,
+                                                   amdahl_gemm_plan** plan);
+/* C = alpha op(A) op(B) + beta C on the plan's shape */
+AMDAHL_C_API amdahl_status amdahl_gemm_plan_run(const amdahl_gemm_plan* plan,
+                                                const void* alpha, const void* a,
+                                                const void* b, const void* beta, void* c);
+AMDAHL_C_API void amdahl_gemm_plan_destroy(amdahl_gemm_plan* plan);
 /* y = alpha op(A) x + beta y; A m x n */
 AMDAHL_C_API amdahl_status amdahl_gemv(amdahl_dtype dtype, amdahl_layout layout,
                                        amdahl_trans trans, size_t m, size_t n,

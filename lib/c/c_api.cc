@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -258,6 +259,51 @@ amdahl_status amdahl_gemm(amdahl_dtype dtype, amdahl_layout layout, amdahl_trans
                  static_cast<const T*>(b), ldb, Scalar<T>(fn, "beta", beta), static_cast<T*>(c),
                  ldc, CheckLayout(fn, layout));
   });
+}
+
+// A GemmPlan of the dtype's type, behind the C handle.
+struct amdahl_gemm_plan {
+  DType dtype;
+  void* typed;  // amdahl::GemmPlan<T> for dtype's T
+  void (*destroy)(void* typed);
+};
+
+amdahl_status amdahl_gemm_plan_create(amdahl_dtype dtype, amdahl_layout layout,
+                                      amdahl_trans trans_a, amdahl_trans trans_b, size_t m,
+                                      size_t n, size_t k, size_t lda, size_t ldb, size_t ldc,
+                                      amdahl_gemm_plan** plan) {
+  return Typed("amdahl_gemm_plan_create", dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const char* fn = "amdahl_gemm_plan_create";
+    if (plan == nullptr) throw Error(std::string(fn) + ": plan is null (where the plan goes)");
+    auto typed = std::make_unique<amdahl::GemmPlan<T>>(
+        CheckTrans(fn, "trans_a", trans_a), CheckTrans(fn, "trans_b", trans_b), m, n, k, lda,
+        ldb, ldc, CheckLayout(fn, layout));
+    *plan = new amdahl_gemm_plan{amdahl::DTypeOf<T>(), typed.get(), [](void* p) {
+                                   delete static_cast<amdahl::GemmPlan<T>*>(p);
+                                 }};
+    typed.release();
+  });
+}
+
+amdahl_status amdahl_gemm_plan_run(const amdahl_gemm_plan* plan, const void* alpha,
+                                   const void* a, const void* b, const void* beta, void* c) {
+  const char* fn = "amdahl_gemm_plan_run";
+  return Guard([&] {
+    if (plan == nullptr) throw Error(std::string(fn) + ": plan is null");
+    amdahl::VisitDType(plan->dtype, [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      const auto& typed = *static_cast<const amdahl::GemmPlan<T>*>(plan->typed);
+      typed(Scalar<T>(fn, "alpha", alpha), static_cast<const T*>(a), static_cast<const T*>(b),
+            Scalar<T>(fn, "beta", beta), static_cast<T*>(c));
+    });
+  });
+}
+
+void amdahl_gemm_plan_destroy(amdahl_gemm_plan* plan) {
+  if (plan == nullptr) return;
+  plan->destroy(plan->typed);
+  delete plan;
 }
 
 amdahl_status amdahl_gemv(amdahl_dtype dtype, amdahl_layout layout, amdahl_trans trans,

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include "amdahl/config.h"
 #include "amdahl/elementwise.h"
@@ -54,6 +56,49 @@ void PackB(const Operand<T>& b, size_t p0, size_t kc, size_t j0, size_t nc, size
   ops::PackB(block, b.ld, b.trans, kc, nc, nr, dst);
 }
 
+// Which operands of an m x n x k part the macro-kernel reads in place
+// rather than packed.
+struct InPlace {
+  bool a;
+  bool b;
+  // Nothing packed and one cache block (every small product): the
+  // macro-kernel straight away.
+  bool one_block;
+};
+
+template <typename T>
+inline InPlace ReadInPlace(const GemmConfig& cfg, size_t m, size_t n, size_t k, bool ta,
+                           bool tb, size_t ldb) {
+  // B not transposed, its rows within a span that stays in L2: the
+  // microkernel reads it in place (row stride ldb; a ragged last vector under
+  // a mask) and packing it would cost more than it saves. (The span, not the
+  // elements: rows far apart in a larger matrix would conflict in the caches.)
+  const bool b_in_place = !tb && k * ldb * sizeof(T) <= cfg.b_in_place_max_bytes;
+  // A, not transposed, is read in place up to cfg's limit (64x L2 by
+  // default): packing it (a transpose into mr-row slivers) costs as much as
+  // the multiply for small products and saves nothing for larger ones
+  // (config/gemm_config.cc has the measurements). Larger too
+  // when its columns are one block (n <= nc): each block of A then meets
+  // one block of B, and packing would read and write all of A once more
+  // for nothing (two Zen 4 threads, 4096 x n x 4096: f32 n = 16 95 -> 161
+  // GFLOPS, n = 240 189 -> 211; f64 n = 16 46 -> 90). (A limit of 0 packs
+  // A always: the tests' packed paths.)
+  const bool a_in_place =
+      !ta && cfg.a_in_place_max_bytes != 0 &&
+      (m * k * sizeof(T) <= cfg.a_in_place_max_bytes || n <= cfg.nc);
+  return InPlace{a_in_place, b_in_place,
+                 a_in_place && b_in_place && m <= cfg.mc && n <= cfg.nc && k <= cfg.kc};
+}
+
+// The A and B layouts of an operand read in place (row-major, not
+// transposed).
+inline ops::ALayout InPlaceA(const GemmConfig& cfg, size_t lda) {
+  return ops::ALayout{lda, 1, cfg.mr * lda};
+}
+inline ops::BLayout InPlaceB(const GemmConfig& cfg, size_t ldb) {
+  return ops::BLayout{ldb, cfg.nr};
+}
+
 // GemmBlocked's loops over cache blocks, packing what is not read in place.
 template <typename T>
 [[gnu::noinline]] void GemmBlockLoops(const GemmConfig& cfg, ops::GemmMacroFn<T> macro,
@@ -78,7 +123,7 @@ template <typename T>
       ops::ALayout a_layout{1, cfg.mr, cfg.mr * kc};
       if (a_in_place) {
         a_panel = a.data + (i0 + ic) * a.ld + pc;
-        a_layout = ops::ALayout{a.ld, 1, cfg.mr * a.ld};
+        a_layout = InPlaceA(cfg, a.ld);
       } else {
         PackA(a, i0 + ic, mc, pc, kc, cfg.mr, pa);
       }
@@ -86,8 +131,8 @@ template <typename T>
         const size_t nc = std::min(cfg.nc, n - jc);
         T* c_block = c + (i0 + ic) * ldc + j0 + jc;
         if (b_in_place) {
-          macro(mc, nc, kc, a_panel, a_layout, b.data + pc * b.ld + j0 + jc,
-                ops::BLayout{b.ld, cfg.nr}, alpha, beta_now, c_block, ldc);
+          macro(mc, nc, kc, a_panel, a_layout, b.data + pc * b.ld + j0 + jc, InPlaceB(cfg, b.ld),
+                alpha, beta_now, c_block, ldc);
         } else {
           PackB(b, pc, kc, j0 + jc, nc, cfg.nr, pb);
           macro(mc, nc, kc, a_panel, a_layout, pb, ops::BLayout{cfg.nr, cfg.nr * kc}, alpha,
@@ -104,33 +149,15 @@ template <typename T>
 inline void GemmBlocked(const GemmConfig& cfg, const GemmMacros<T>& macros, size_t i0,
                         size_t m, size_t j0, size_t n, size_t k, T alpha, const Operand<T>& a,
                         const Operand<T>& b, T beta, T* c, size_t ldc) {
-  // B not transposed, its rows within a span that stays in L2: the
-  // microkernel reads it in place (row stride ldb; a ragged last vector under
-  // a mask) and packing it would cost more than it saves. (The span, not the
-  // elements: rows far apart in a larger matrix would conflict in the caches.)
-  const bool b_in_place = !b.trans && k * b.ld * sizeof(T) <= cfg.b_in_place_max_bytes;
-  // A, not transposed, is read in place up to cfg's limit (64x L2 by
-  // default): packing it (a transpose into mr-row slivers) costs as much as
-  // the multiply for small products and saves nothing for larger ones
-  // (config/gemm_config.cc has the measurements). Larger too
-  // when its columns are one block (n <= nc): each block of A then meets
-  // one block of B, and packing would read and write all of A once more
-  // for nothing (two Zen 4 threads, 4096 x n x 4096: f32 n = 16 95 -> 161
-  // GFLOPS, n = 240 189 -> 211; f64 n = 16 46 -> 90). (A limit of 0 packs
-  // A always: the tests' packed paths.)
-  const bool a_in_place =
-      !a.trans && cfg.a_in_place_max_bytes != 0 &&
-      (m * k * sizeof(T) <= cfg.a_in_place_max_bytes || n <= cfg.nc);
-  if (a_in_place && b_in_place && m <= cfg.mc && n <= cfg.nc && k <= cfg.kc) {
-    // One block, nothing packed (every small product): the macro-kernel
-    // straight away (through the loops, 10 ns more of a 1 x 1 product's 60).
-    macros.a_in_place(m, n, k, a.data + i0 * a.ld, ops::ALayout{a.ld, 1, cfg.mr * a.ld},
-                      b.data + j0, ops::BLayout{b.ld, cfg.nr}, alpha, beta,
-                      c + i0 * ldc + j0, ldc);
+  const InPlace in_place = ReadInPlace<T>(cfg, m, n, k, a.trans, b.trans, b.ld);
+  if (in_place.one_block) {
+    // (Through the loops, 10 ns more of a 1 x 1 product's 60.)
+    macros.a_in_place(m, n, k, a.data + i0 * a.ld, InPlaceA(cfg, a.ld), b.data + j0,
+                      InPlaceB(cfg, b.ld), alpha, beta, c + i0 * ldc + j0, ldc);
     return;
   }
-  GemmBlockLoops(cfg, a_in_place ? macros.a_in_place : macros.a_packed, i0, m, j0, n, k, alpha,
-                 a, b, beta, c, ldc, a_in_place, b_in_place);
+  GemmBlockLoops(cfg, in_place.a ? macros.a_in_place : macros.a_packed, i0, m, j0, n, k, alpha,
+                 a, b, beta, c, ldc, in_place.a, in_place.b);
 }
 
 // x and y of a GEMM computed as a GEMV, where they are strided, per thread.
@@ -219,20 +246,23 @@ struct Names {
   // What a leading dimension must cover, in the caller's layout.
   const char* ld_covers;
 };
+constexpr Names kRowMajorNames{"a", "lda", "b", "ldb", "columns of the stored row-major matrix"};
+constexpr Names kColMajorNames{"b", "ldb", "a", "lda", "rows of the stored column-major matrix"};
 
 // The messages of GemmRowMajor's checks, out of its way (it runs on every
 // call; building the strings inline kept its checks from inlining).
-[[noreturn, gnu::noinline, gnu::cold]] void ThrowLeadingDimension(const char* name,
-                                                                   size_t value,
-                                                                   size_t at_least,
+[[noreturn, gnu::noinline, gnu::cold]] void ThrowLeadingDimension(const char* fn,
+                                                                   const char* name,
+                                                                   size_t value, size_t at_least,
                                                                    const char* covers) {
-  throw Error(std::string("amdahl::Gemm: ") + name + " = " + std::to_string(value) +
+  throw Error(std::string("amdahl::") + fn + ": " + name + " = " + std::to_string(value) +
               " is less than " + std::to_string(std::max<size_t>(at_least, 1)) + ", the " +
               covers);
 }
 
-[[noreturn, gnu::noinline, gnu::cold]] void ThrowExtent(const char* name, size_t rows, size_t ld) {
-  throw Error(std::string("amdahl::Gemm: ") + name + " (" + std::to_string(rows) +
+[[noreturn, gnu::noinline, gnu::cold]] void ThrowExtent(const char* fn, const char* name,
+                                                         size_t rows, size_t ld) {
+  throw Error(std::string("amdahl::") + fn + ": " + name + " (" + std::to_string(rows) +
               " rows x leading dimension " + std::to_string(ld) +
               ") overflows the address space");
 }
@@ -240,6 +270,57 @@ struct Names {
 [[noreturn, gnu::noinline, gnu::cold]] void ThrowAlias(const char* name) {
   throw Error(std::string("amdahl::Gemm: c overlaps ") + name +
               "; the output must not alias an input");
+}
+
+// Throws if a leading dimension is too small for the stored shape or a
+// matrix's extent overflows (what a plan checks once); fn names the caller.
+template <typename T>
+[[gnu::always_inline]] inline void CheckShape(const char* fn, bool ta, bool tb, size_t m, size_t n, size_t k,
+                                              size_t lda, size_t ldb, size_t ldc,
+                                              const Names& names) {
+  // Stored shapes (row-major): A is m x k, or k x m when transposed.
+  const size_t a_rows = ta ? k : m, a_cols = ta ? m : k;
+  const size_t b_rows = tb ? n : k, b_cols = tb ? k : n;
+  auto need = [fn, &names](const char* name, size_t value, size_t at_least) {
+    if (__builtin_expect(value < std::max<size_t>(at_least, 1), 0)) {
+      ThrowLeadingDimension(fn, name, value, at_least, names.ld_covers);
+    }
+  };
+  need(names.lda, lda, a_cols);
+  need(names.ldb, ldb, b_cols);
+  need("ldc", ldc, n);
+  auto extent = [fn](const char* name, size_t rows, size_t ld) {
+    // rows * ld * sizeof(T) within half the address space (no division:
+    // this runs on every call).
+    size_t bytes = 0;
+    if (__builtin_expect(__builtin_mul_overflow(rows, ld, &bytes) ||
+                             __builtin_mul_overflow(bytes, sizeof(T), &bytes) ||
+                             bytes > std::numeric_limits<size_t>::max() / 2,
+                         0)) {
+      ThrowExtent(fn, name, rows, ld);
+    }
+  };
+  extent(names.a, a_rows, lda);
+  extent(names.b, b_rows, ldb);
+  extent("c", m, ldc);
+}
+
+// Throws if a pointer is null where elements are accessed, or C overlaps A
+// or B (what a plan checks on every call). m, n >= 1.
+template <typename T>
+[[gnu::always_inline]] inline void CheckPointers(bool ta, bool tb, size_t m, size_t n, size_t k,
+                                                 bool uses_ab, const T* a, size_t lda,
+                                                 const T* b, size_t ldb, const T* c,
+                                                 size_t ldc, const Names& names) {
+  CheckNotNull("Gemm", "c", c, m * n);
+  if (uses_ab) {
+    CheckNotNull("Gemm", names.a, a, m * k);
+    CheckNotNull("Gemm", names.b, b, k * n);
+    const size_t a_rows = ta ? k : m, a_cols = ta ? m : k;
+    const size_t b_rows = tb ? n : k, b_cols = tb ? k : n;
+    if (RegionsOverlap(c, m, n, ldc, a, a_rows, a_cols, lda, sizeof(T))) ThrowAlias(names.a);
+    if (RegionsOverlap(c, m, n, ldc, b, b_rows, b_cols, ldb, sizeof(T))) ThrowAlias(names.b);
+  }
 }
 
 // Inlined into both layouts' calls: its fourteen arguments went through the
@@ -250,41 +331,10 @@ template <typename T>
                                                 size_t lda, const T* b, size_t ldb, T beta,
                                                 T* c, size_t ldc, const Names& names) {
   const bool ta = trans_a == Trans::kYes, tb = trans_b == Trans::kYes;
-  // Stored shapes (row-major): A is m x k, or k x m when transposed.
-  const size_t a_rows = ta ? k : m, a_cols = ta ? m : k;
-  const size_t b_rows = tb ? n : k, b_cols = tb ? k : n;
-  auto need = [&names](const char* name, size_t value, size_t at_least) {
-    if (__builtin_expect(value < std::max<size_t>(at_least, 1), 0)) {
-      ThrowLeadingDimension(name, value, at_least, names.ld_covers);
-    }
-  };
-  need(names.lda, lda, a_cols);
-  need(names.ldb, ldb, b_cols);
-  need("ldc", ldc, n);
-  auto extent = [](const char* name, size_t rows, size_t ld) {
-    // rows * ld * sizeof(T) within half the address space (no division:
-    // this runs on every call).
-    size_t bytes = 0;
-    if (__builtin_expect(__builtin_mul_overflow(rows, ld, &bytes) ||
-                             __builtin_mul_overflow(bytes, sizeof(T), &bytes) ||
-                             bytes > std::numeric_limits<size_t>::max() / 2,
-                         0)) {
-      ThrowExtent(name, rows, ld);
-    }
-  };
-  extent(names.a, a_rows, lda);
-  extent(names.b, b_rows, ldb);
-  extent("c", m, ldc);
+  CheckShape<T>("Gemm", ta, tb, m, n, k, lda, ldb, ldc, names);
   if (m == 0 || n == 0) return;
   const bool uses_ab = k != 0 && alpha != T(0);
-  CheckNotNull("Gemm", "c", c, m * n);
-  if (uses_ab) {
-    CheckNotNull("Gemm", names.a, a, m * k);
-    CheckNotNull("Gemm", names.b, b, k * n);
-    if (RegionsOverlap(c, m, n, ldc, a, a_rows, a_cols, lda, sizeof(T))) ThrowAlias(names.a);
-    if (RegionsOverlap(c, m, n, ldc, b, b_rows, b_cols, ldb, sizeof(T))) ThrowAlias(names.b);
-  }
-
+  CheckPointers(ta, tb, m, n, k, uses_ab, a, lda, b, ldb, c, ldc, names);
   if (!uses_ab) {
     BetaScale(m, n, beta, c, ldc);
     return;
@@ -332,11 +382,11 @@ void GemmImpl(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
   if (layout == Layout::kColMajor) {
     // Column-major C = op(A) op(B) is row-major C^T = op(B)^T op(A)^T: the
     // same buffers with A and B swapped.
-    GemmRowMajor(trans_b, trans_a, n, m, k, alpha, b, ldb, a, lda, beta, c,
-                 ldc, Names{"b", "ldb", "a", "lda", "rows of the stored column-major matrix"});
+    GemmRowMajor(trans_b, trans_a, n, m, k, alpha, b, ldb, a, lda, beta, c, ldc,
+                 kColMajorNames);
   } else {
-    GemmRowMajor(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c,
-                 ldc, Names{"a", "lda", "b", "ldb", "columns of the stored row-major matrix"});
+    GemmRowMajor(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+                 kRowMajorNames);
   }
 }
 
@@ -351,5 +401,74 @@ void GemmImpl(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k,
   }
 AMDAHL_FOR_EACH_DTYPE(AMDAHL_DEFINE_GEMM_API)
 #undef AMDAHL_DEFINE_GEMM_API
+
+namespace detail {
+
+// What a GemmPlan fixed at creation.
+template <typename T>
+struct GemmPlanState {
+  // The caller's arguments, for the products that run as Gemm runs them.
+  Trans trans_a, trans_b;
+  size_t m, n, k, lda, ldb, ldc;
+  Layout layout;
+  // The same product in row-major terms (a column-major one is C^T = op(B)^T
+  // op(A)^T, as Gemm computes it) and its one macro-kernel call: a float
+  // product of one cache block on one thread, A and B read in place; else
+  // one_block is nullptr.
+  bool swap;  // A and B exchange roles
+  size_t rm, rn, rlda, rldb;
+  const Names* names;
+  ops::GemmMacroFn<T> one_block = nullptr;
+  ops::ALayout a_layout{};
+  ops::BLayout b_layout{};
+};
+
+}  // namespace detail
+
+template <typename T>
+GemmPlan<T>::GemmPlan(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k, size_t lda,
+                      size_t ldb, size_t ldc, Layout layout) {
+  CheckEnum("GemmPlan", "trans_a", trans_a, 2, "Trans");
+  CheckEnum("GemmPlan", "trans_b", trans_b, 2, "Trans");
+  CheckEnum("GemmPlan", "layout", layout, 2, "Layout");
+  const bool swap = layout == Layout::kColMajor;
+  auto s = std::make_shared<detail::GemmPlanState<T>>(detail::GemmPlanState<T>{
+      trans_a, trans_b, m, n, k, lda, ldb, ldc, layout, swap, swap ? n : m, swap ? m : n,
+      swap ? ldb : lda, swap ? lda : ldb, swap ? &kColMajorNames : &kRowMajorNames});
+  const bool ta = (swap ? trans_b : trans_a) == Trans::kYes;
+  const bool tb = (swap ? trans_a : trans_b) == Trans::kYes;
+  CheckShape<T>("GemmPlan", ta, tb, s->rm, s->rn, k, s->rlda, s->rldb, ldc, *s->names);
+  if constexpr (std::is_floating_point_v<T>) {
+    if (s->rm != 0 && s->rn != 0 && k != 0 && !GemmIsGemv(ta, s->rm, s->rn, k)) {
+      const GemmConfig cfg = GetGemmConfig(DTypeOf<T>(), s->rm, s->rn, k);
+      size_t tm = 1, tn = 1;
+      if (cfg.threads > 1) ThreadGrid(s->rm, s->rn, cfg.mr, cfg.nr, cfg.lanes, cfg.threads, &tm, &tn);
+      if (tm * tn == 1 && ReadInPlace<T>(cfg, s->rm, s->rn, k, ta, tb, s->rldb).one_block) {
+        s->one_block = GemmMacrosFor<T>(cfg).a_in_place;
+        s->a_layout = InPlaceA(cfg, s->rlda);
+        s->b_layout = InPlaceB(cfg, s->rldb);
+      }
+    }
+  }
+  state_ = std::move(s);
+}
+
+template <typename T>
+void GemmPlan<T>::operator()(T alpha, const T* a, const T* b, T beta, T* c) const {
+  const detail::GemmPlanState<T>& s = *state_;
+  if (s.one_block == nullptr || alpha == T(0)) {
+    Gemm(s.trans_a, s.trans_b, s.m, s.n, s.k, alpha, a, s.lda, b, s.ldb, beta, c, s.ldc,
+         s.layout);
+    return;
+  }
+  if (s.swap) std::swap(a, b);
+  // (Neither operand is transposed on this path.)
+  CheckPointers(false, false, s.rm, s.rn, s.k, true, a, s.rlda, b, s.rldb, c, s.ldc, *s.names);
+  s.one_block(s.rm, s.rn, s.k, a, s.a_layout, b, s.b_layout, alpha, beta, c, s.ldc);
+}
+
+#define AMDAHL_INSTANTIATE_GEMM_PLAN(T, ID, name) template class GemmPlan<T>;
+AMDAHL_FOR_EACH_DTYPE(AMDAHL_INSTANTIATE_GEMM_PLAN)
+#undef AMDAHL_INSTANTIATE_GEMM_PLAN
 
 }  // namespace amdahl

@@ -99,6 +99,58 @@ static void test_gemm_gemv(void) {
   for (int j = 0; j < 4; ++j) CHECK(yi[j] == 10 * ai[2 * j] + ai[2 * j + 1] - 100);
 }
 
+/* A prepared GEMM: the product of test_gemm_gemv's, column-major this time
+ * (C^T = B^T A^T on the same buffers), run twice; then its errors. */
+static void test_gemm_plan(void) {
+  const double a[8] = {1, 5, 2, 6, 3, 7, 4, 8}; /* 2 x 4, column-major */
+  const double b[12] = {1, 2, 1, 2, 0, 0, 1, 1, 0, 0, 1, 0}; /* 4 x 3, column-major */
+  double c[6] = {9, 9, 9, 9, 9, 9};
+  const double one = 1, zero = 0, two = 2;
+  amdahl_gemm_plan* plan = NULL;
+  CHECK(amdahl_gemm_plan_create(AMDAHL_F64, AMDAHL_COL_MAJOR, AMDAHL_NO_TRANS, AMDAHL_NO_TRANS,
+                                2, 3, 4, 2, 4, 2, &plan) == AMDAHL_OK);
+  CHECK(plan != NULL);
+  CHECK(amdahl_gemm_plan_run(plan, &one, a, b, &zero, c) == AMDAHL_OK);
+  CHECK(amdahl_gemm_plan_run(plan, &one, a, b, &two, c) == AMDAHL_OK); /* 3 A B */
+  for (int i = 0; i < 2; ++i) {
+    for (int j = 0; j < 3; ++j) {
+      double want = 0;
+      for (int p = 0; p < 4; ++p) want += a[p * 2 + i] * b[j * 4 + p];
+      CHECK(c[j * 2 + i] == 3 * want);
+    }
+  }
+  /* A bad pointer or scalar at run time: nothing written. */
+  double before[6];
+  memcpy(before, c, sizeof(c));
+  CHECK_ERROR(amdahl_gemm_plan_run(plan, &one, NULL, b, &zero, c), AMDAHL_INVALID_ARGUMENT,
+              "a is null");
+  CHECK_ERROR(amdahl_gemm_plan_run(plan, NULL, a, b, &zero, c), AMDAHL_INVALID_ARGUMENT,
+              "amdahl_gemm_plan_run: alpha is null");
+  CHECK_ERROR(amdahl_gemm_plan_run(plan, &one, c, b, &zero, c), AMDAHL_INVALID_ARGUMENT,
+              "c overlaps a");
+  CHECK_ERROR(amdahl_gemm_plan_run(NULL, &one, a, b, &zero, c), AMDAHL_INVALID_ARGUMENT,
+              "plan is null");
+  CHECK(memcmp(before, c, sizeof(c)) == 0);
+  CHECK(c[0] == 48); /* 3 (1 + 4 + 3 + 8) */
+  amdahl_gemm_plan_destroy(plan);
+  amdahl_gemm_plan_destroy(NULL);
+  /* A bad shape when it is made: *plan untouched. */
+  amdahl_gemm_plan* untouched = (amdahl_gemm_plan*)&plan;
+  CHECK_ERROR(amdahl_gemm_plan_create(AMDAHL_F32, AMDAHL_ROW_MAJOR, AMDAHL_NO_TRANS,
+                                      AMDAHL_NO_TRANS, 2, 3, 4, 3, 3, 3, &untouched),
+              AMDAHL_INVALID_ARGUMENT, "GemmPlan: lda = 3 is less than 4");
+  CHECK_ERROR(amdahl_gemm_plan_create((amdahl_dtype)7, AMDAHL_ROW_MAJOR, AMDAHL_NO_TRANS,
+                                      AMDAHL_NO_TRANS, 2, 3, 4, 4, 3, 3, &untouched),
+              AMDAHL_INVALID_ARGUMENT, "dtype = 7");
+  CHECK_ERROR(amdahl_gemm_plan_create(AMDAHL_F32, AMDAHL_ROW_MAJOR, (amdahl_trans)4,
+                                      AMDAHL_NO_TRANS, 2, 3, 4, 4, 3, 3, &untouched),
+              AMDAHL_INVALID_ARGUMENT, "trans_a = 4");
+  CHECK_ERROR(amdahl_gemm_plan_create(AMDAHL_F32, AMDAHL_ROW_MAJOR, AMDAHL_NO_TRANS,
+                                      AMDAHL_NO_TRANS, 2, 3, 4, 4, 3, 3, NULL),
+              AMDAHL_INVALID_ARGUMENT, "plan is null");
+  CHECK(untouched == (amdahl_gemm_plan*)&plan);
+}
+
 static void test_errors(void) {
   float x[4] = {0}, y[4] = {0};
   const float one = 1;
@@ -273,6 +325,7 @@ int main(int argc, char** argv) {
   test_names();
   test_streaming();
   test_gemm_gemv();
+  test_gemm_plan();
   test_errors();
   test_error_is_per_thread();
   test_threads_and_topology();
