@@ -98,6 +98,8 @@ inline std::vector<size_t> GemvSizes() {
 inline std::vector<size_t> GemmSizes() {
   return amdahl_cases::KindOf(amdahl::Kernel::kGemm).bench_sizes;
 }
+// The small products: libxsmm's sizes, and amdahl's GemmPlan beside them.
+constexpr size_t kSmallGemmMax = 128;
 
 // Bytes read plus written per element (Axpy reads y too), as amdahl counts.
 // "scal" is Scale in place (y = a y), BLAS's scal: the same two arrays' worth.

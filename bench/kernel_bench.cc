@@ -49,6 +49,19 @@ void BM_GemmShape(benchmark::State& state, amdahl_bench::GemmShape s, bool trans
   });
 }
 
+// C = A B through a GemmPlan made once (gemmplan/<dtype>/<n>, n x n x n,
+// row-major, at the plan's own thread choice): the small products called in
+// a loop, as libxsmm's dispatched kernels are.
+template <typename T>
+void BM_GemmPlan(benchmark::State& state, size_t n) {
+  const auto a = amdahl_bench::RandomVector<T>(n * n, 1);
+  const auto b = amdahl_bench::RandomVector<T>(n * n, 2);
+  amdahl_bench::AlignedVector<T> c(n * n);
+  const amdahl::GemmPlan<T> plan(amdahl::Trans::kNo, amdahl::Trans::kNo, n, n, n, n, n, n);
+  TimedKernel(state, "GFLOPS", 2e-9 * static_cast<double>(n * n * n),
+              [&] { plan(T(1), a.data(), b.data(), T(0), c.data()); });
+}
+
 // y = A^T x, A n x n row-major, at amdahl's own thread choice
 // (gemvt/<dtype>/<n>): column sums, the other half of GEMV (and what a
 // column-major A x is). Counted as gemv: A, x and y once each.
@@ -91,6 +104,16 @@ void RegisterGemvTransposed() {
 }
 
 template <typename T>
+void RegisterGemmPlan() {
+  for (size_t n : amdahl_bench::GemmSizes()) {
+    if (n > amdahl_bench::kSmallGemmMax) continue;
+    const std::string name = std::string("gemmplan/") + amdahl_bench::DTypeName<T>() + "/" +
+                             std::to_string(n);
+    benchmark::RegisterBenchmark(name.c_str(), BM_GemmPlan<T>, n)->Unit(benchmark::kMicrosecond);
+  }
+}
+
+template <typename T>
 void RegisterGemmRect() {
   for (const amdahl_bench::GemmShape& s : amdahl_bench::GemmRectShapes()) {
     const std::string name = std::string("gemmrect/") + amdahl_bench::DTypeName<T>() + "/" +
@@ -116,6 +139,8 @@ const bool registered = [] {
   RegisterGemmTransposedB<double>();
   RegisterGemmRect<float>();
   RegisterGemmRect<double>();
+  RegisterGemmPlan<float>();
+  RegisterGemmPlan<double>();
   RegisterGemvTransposed<float>();
   RegisterGemvTransposed<double>();
   RegisterScaleInPlace<float>();

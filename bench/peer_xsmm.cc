@@ -12,8 +12,6 @@
 
 namespace {
 
-constexpr size_t kMaxSmall = 128;
-
 template <typename T>
 void BM_XsmmGemm(benchmark::State& state, size_t n) {
   const auto a = amdahl_bench::RandomVector<T>(n * n, 1);
@@ -48,7 +46,7 @@ void BM_XsmmGemm(benchmark::State& state, size_t n) {
 template <typename T>
 void Register() {
   for (size_t n : amdahl_bench::GemmSizes()) {
-    if (n > kMaxSmall) continue;
+    if (n > amdahl_bench::kSmallGemmMax) continue;
     const std::string name = "peer:xsmm/gemm/" + std::string(amdahl_bench::DTypeName<T>()) +
                              "/" + std::to_string(n) + amdahl_bench::ThreadsSuffix(1);
     benchmark::RegisterBenchmark(name.c_str(), BM_XsmmGemm<T>, n)
