@@ -272,12 +272,22 @@ constexpr Names kColMajorNames{"b", "ldb", "a", "lda", "rows of the stored colum
               "; the output must not alias an input");
 }
 
+// The thread grid of an m x n product under cfg (tm x tn, either may be
+// null): its part count, 1 where it runs on the calling thread.
+inline size_t GridParts(const GemmConfig& cfg, size_t m, size_t n, size_t* tm, size_t* tn) {
+  size_t rows = 1, cols = 1;
+  if (cfg.threads > 1) ThreadGrid(m, n, cfg.mr, cfg.nr, cfg.lanes, cfg.threads, &rows, &cols);
+  if (tm != nullptr) *tm = rows;
+  if (tn != nullptr) *tn = cols;
+  return rows * cols;
+}
+
 // Throws if a leading dimension is too small for the stored shape or a
 // matrix's extent overflows (what a plan checks once); fn names the caller.
 template <typename T>
-[[gnu::always_inline]] inline void CheckShape(const char* fn, bool ta, bool tb, size_t m, size_t n, size_t k,
-                                              size_t lda, size_t ldb, size_t ldc,
-                                              const Names& names) {
+[[gnu::always_inline]] inline void CheckShape(const char* fn, bool ta, bool tb, size_t m,
+                                              size_t n, size_t k, size_t lda, size_t ldb,
+                                              size_t ldc, const Names& names) {
   // Stored shapes (row-major): A is m x k, or k x m when transposed.
   const size_t a_rows = ta ? k : m, a_cols = ta ? m : k;
   const size_t b_rows = tb ? n : k, b_cols = tb ? k : n;
@@ -356,9 +366,8 @@ template <typename T>
   const GemmMacros<T> macros = GemmMacrosFor<T>(cfg);
   const Operand<T> op_a{a, lda, ta};
   const Operand<T> op_b{b, ldb, tb};
-  size_t tm = 1, tn = 1;
-  if (cfg.threads > 1) ThreadGrid(m, n, cfg.mr, cfg.nr, cfg.lanes, cfg.threads, &tm, &tn);
-  if (tm * tn == 1) {
+  size_t tm, tn;
+  if (GridParts(cfg, m, n, &tm, &tn) == 1) {
     GemmBlocked(cfg, macros, 0, m, 0, n, k, alpha, op_a, op_b, beta, c, ldc);
     return;
   }
@@ -415,9 +424,7 @@ struct GemmPlanState {
   // op(A)^T, as Gemm computes it) and its one macro-kernel call: a float
   // product of one cache block on one thread, A and B read in place; else
   // one_block is nullptr.
-  bool swap;  // A and B exchange roles
   size_t rm, rn, rlda, rldb;
-  const Names* names;
   ops::GemmMacroFn<T> one_block = nullptr;
   ops::ALayout a_layout{};
   ops::BLayout b_layout{};
@@ -432,18 +439,18 @@ GemmPlan<T>::GemmPlan(Trans trans_a, Trans trans_b, size_t m, size_t n, size_t k
   CheckEnum("GemmPlan", "trans_b", trans_b, 2, "Trans");
   CheckEnum("GemmPlan", "layout", layout, 2, "Layout");
   const bool swap = layout == Layout::kColMajor;
-  auto s = std::make_shared<detail::GemmPlanState<T>>(detail::GemmPlanState<T>{
-      trans_a, trans_b, m, n, k, lda, ldb, ldc, layout, swap, swap ? n : m, swap ? m : n,
-      swap ? ldb : lda, swap ? lda : ldb, swap ? &kColMajorNames : &kRowMajorNames});
+  auto s = std::make_shared<detail::GemmPlanState<T>>(
+      detail::GemmPlanState<T>{trans_a, trans_b, m, n, k, lda, ldb, ldc, layout,
+                               swap ? n : m, swap ? m : n, swap ? ldb : lda, swap ? lda : ldb});
   const bool ta = (swap ? trans_b : trans_a) == Trans::kYes;
   const bool tb = (swap ? trans_a : trans_b) == Trans::kYes;
-  CheckShape<T>("GemmPlan", ta, tb, s->rm, s->rn, k, s->rlda, s->rldb, ldc, *s->names);
+  CheckShape<T>("GemmPlan", ta, tb, s->rm, s->rn, k, s->rlda, s->rldb, ldc,
+                swap ? kColMajorNames : kRowMajorNames);
   if constexpr (std::is_floating_point_v<T>) {
     if (s->rm != 0 && s->rn != 0 && k != 0 && !GemmIsGemv(ta, s->rm, s->rn, k)) {
       const GemmConfig cfg = GetGemmConfig(DTypeOf<T>(), s->rm, s->rn, k);
-      size_t tm = 1, tn = 1;
-      if (cfg.threads > 1) ThreadGrid(s->rm, s->rn, cfg.mr, cfg.nr, cfg.lanes, cfg.threads, &tm, &tn);
-      if (tm * tn == 1 && ReadInPlace<T>(cfg, s->rm, s->rn, k, ta, tb, s->rldb).one_block) {
+      if (GridParts(cfg, s->rm, s->rn, nullptr, nullptr) == 1 &&
+          ReadInPlace<T>(cfg, s->rm, s->rn, k, ta, tb, s->rldb).one_block) {
         s->one_block = GemmMacrosFor<T>(cfg).a_in_place;
         s->a_layout = InPlaceA(cfg, s->rlda);
         s->b_layout = InPlaceB(cfg, s->rldb);
@@ -461,9 +468,11 @@ void GemmPlan<T>::operator()(T alpha, const T* a, const T* b, T beta, T* c) cons
          s.layout);
     return;
   }
-  if (s.swap) std::swap(a, b);
+  const bool swap = s.layout == Layout::kColMajor;
+  if (swap) std::swap(a, b);
   // (Neither operand is transposed on this path.)
-  CheckPointers(false, false, s.rm, s.rn, s.k, true, a, s.rlda, b, s.rldb, c, s.ldc, *s.names);
+  CheckPointers(false, false, s.rm, s.rn, s.k, true, a, s.rlda, b, s.rldb, c, s.ldc,
+                swap ? kColMajorNames : kRowMajorNames);
   s.one_block(s.rm, s.rn, s.k, a, s.a_layout, b, s.b_layout, alpha, beta, c, s.ldc);
 }
 
