@@ -101,7 +101,7 @@ void Tuner::Progress(const std::string& what, size_t i, size_t n) {
                 n, left);
     std::fflush(stdout);
   } else if (i == 0) {
-    std::printf("  %s: %zu candidates, %.0f s of budget left\n", what.c_str(), n, left);
+    std::printf("  %s: %zu candidates, %.1f s of budget left\n", what.c_str(), n, left);
   }
 }
 

@@ -32,7 +32,19 @@ grep -q 'no wisdom for this host' "$work/validate.txt" || { cat "$work/validate.
 # (The exhaustive grids take minutes under sanitizers and add no code of
 # their own to check there.)
 if [ "$sanitize" = none ]; then
-  "$tune" --kernels gemm,scale --dtypes f32 --budget 8 --out "$out" >/dev/null
+  "$tune" --kernels gemm,scale,axpy,dot --dtypes f32 --budget 8 --out "$out" >"$work/split.txt"
+  # The loops take 40 % of what is left when they begin and GEMM the rest
+  # (each loop pair taking half of all that was left compounded: three pairs
+  # left GEMM 31 %).
+  python3 - "$work/split.txt" <<'PY' || { cat "$work/split.txt"; exit 1; }
+import re, sys
+text = open(sys.argv[1]).read()
+left = lambda what: [float(x) for x in re.findall(
+    r"^  " + what + r"\S*: \d+ candidates, ([\d.]+) s of budget left", text, re.M)]
+loops, gemm = left("loops "), left("gemm/f32/")
+assert len(loops) == 3 and len(gemm) == 1, (loops, gemm)
+assert gemm[0] >= 0.48 * loops[0], ("GEMM's share", loops[0], gemm[0])
+PY
   set +e
   "$tune" --validate --out "$out" >"$work/validate.txt" 2>&1
   code=$?
