@@ -95,14 +95,14 @@ void Tuner::TuneLoops() {
     };
     std::vector<Measured> measured;
     for (int b = lo_bucket; b <= hi_bucket; b += 2) {
-      // (The first bucket's progress is the phase's line above.)
+      // The first bucket is always measured, and its progress is the
+      // pair's line above. Past the deadline nothing more is measured: those
+      // buckets keep the defaults rather than a guess stored as if measured.
       if (b != lo_bucket) {
         Progress("loops " + name, static_cast<size_t>(b - lo_bucket),
                  static_cast<size_t>(hi_bucket - lo_bucket + 1));
+        if (std::chrono::steady_clock::now() >= deadline) break;
       }
-      // Past the deadline nothing is measured: those buckets keep the
-      // defaults rather than a guess stored as if it were measured.
-      if (std::chrono::steady_clock::now() >= deadline && b != lo_bucket) break;
       const size_t n = size_t{1} << b;
       auto c = make(n);
       std::vector<size_t> candidates;
