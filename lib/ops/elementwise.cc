@@ -94,10 +94,9 @@ struct BinaryOp {
   }
 };
 
-template <class T, class F>
-HWY_INLINE void Run(const T* x, const T* y, T* out, size_t n, bool stream,
+template <class D, class T, class F>
+HWY_INLINE void Run(D d, const T* x, const T* y, T* out, size_t n, bool stream,
                     const F& f, bool unrolled = true) {
-  const hn::ScalableTag<T> d;
   const BinaryOp<T, F> op{x, y, out, f};
   StoreLoop(d, out, n, stream, unrolled, op);
 }
@@ -108,40 +107,60 @@ HWY_INLINE void Run(const T* x, const T* y, T* out, size_t n, bool stream,
 // Add and Triad gained nothing from L2 that way, and Add f32 20,000 lost
 // 10 % (Zen 5, 2026-12-02): they stay unrolled.
 constexpr size_t kScaleUnrolledMaxBytes = 32 * 1024;
+// From L2 (past the unrolled range, up to a quarter of a 1 MiB L2 an
+// array), AVX-512 targets scale 256-bit vectors, one a step, as a compiler's
+// plain loop does. One Zen 5 core, 2026-12-03, against 512-bit ones:
+// f32 12,000-50,000 0.92-0.98x the time, i32 20,000 0.96x, f64 0.96-0.98x,
+// i64 0.99x, but the powers of two f32 32,768 and 65,536 1.06x and 1.03x
+// (f64 16,384 0.94x); at 800 KB an array (f64 and f32 100,000-200,000, L3 on
+// the way) 1.01-1.02x, so not there. Four vectors a step: 1.5-3 % slower at
+// 12,000-20,000. (Not measured on Intel.)
+#if HWY_TARGET <= HWY_AVX3
+constexpr size_t kScaleHalfVectorsMaxBytes = 256 * 1024;
+#endif
+
+template <class D, class T>
+HWY_INLINE void ScaleWith(D d, T a, const T* x, T* y, size_t n, bool stream, bool unrolled) {
+  const auto va = hn::Set(d, a);
+  Run(d, x, static_cast<const T*>(nullptr), y, n, stream,
+      [d, va](hn::Vec<D> vx, hn::Vec<D>) { return MulAny(d, va, vx); }, unrolled);
+}
 
 template <class T>
 void ScaleT(T a, const T* x, T* y, size_t n, bool stream) {
   const hn::ScalableTag<T> d;
-  const auto va = hn::Set(d, a);
-  Run<T>(x, nullptr, y, n, stream,
-         [d, va](hn::Vec<decltype(d)> vx, hn::Vec<decltype(d)>) {
-           return MulAny(d, va, vx);
-         },
-         n * sizeof(T) <= kScaleUnrolledMaxBytes);
+  const size_t bytes = n * sizeof(T);
+#if HWY_TARGET <= HWY_AVX3
+  if (!stream && bytes > kScaleUnrolledMaxBytes && bytes <= kScaleHalfVectorsMaxBytes) {
+    ScaleWith(hn::Half<decltype(d)>(), a, x, y, n, stream, false);
+    return;
+  }
+#endif
+  ScaleWith(d, a, x, y, n, stream, bytes <= kScaleUnrolledMaxBytes);
 }
 
 template <class T>
 void AxpyT(T a, const T* x, T* y, size_t n, bool stream) {
   const hn::ScalableTag<T> d;
   const auto va = hn::Set(d, a);
-  Run<T>(x, y, y, n, stream,
-         [d, va](hn::Vec<decltype(d)> vx, hn::Vec<decltype(d)> vy) {
+  Run(d, x, y, y, n, stream,
+      [d, va](hn::Vec<decltype(d)> vx, hn::Vec<decltype(d)> vy) {
            return MulAddAny(d, va, vx, vy);
          });
 }
 
 template <class T>
 void AddT(const T* x, const T* y, T* z, size_t n, bool stream) {
-  Run<T>(x, y, z, n, stream,
-         [](auto vx, auto vy) { return hn::Add(vx, vy); });
+  Run(hn::ScalableTag<T>(), x, y, z, n, stream,
+      [](auto vx, auto vy) { return hn::Add(vx, vy); });
 }
 
 template <class T>
 void TriadT(const T* x, T a, const T* y, T* z, size_t n, bool stream) {
   const hn::ScalableTag<T> d;
   const auto va = hn::Set(d, a);
-  Run<T>(x, y, z, n, stream,
-         [d, va](hn::Vec<decltype(d)> vx, hn::Vec<decltype(d)> vy) {
+  Run(d, x, y, z, n, stream,
+      [d, va](hn::Vec<decltype(d)> vx, hn::Vec<decltype(d)> vy) {
            return MulAddAny(d, va, vy, vx);
          });
 }
