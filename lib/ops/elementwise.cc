@@ -145,8 +145,8 @@ void AxpyT(T a, const T* x, T* y, size_t n, bool stream) {
   const auto va = hn::Set(d, a);
   Run(d, x, y, y, n, stream,
       [d, va](hn::Vec<decltype(d)> vx, hn::Vec<decltype(d)> vy) {
-           return MulAddAny(d, va, vx, vy);
-         });
+        return MulAddAny(d, va, vx, vy);
+      });
 }
 
 template <class T>
@@ -161,8 +161,8 @@ void TriadT(const T* x, T a, const T* y, T* z, size_t n, bool stream) {
   const auto va = hn::Set(d, a);
   Run(d, x, y, z, n, stream,
       [d, va](hn::Vec<decltype(d)> vx, hn::Vec<decltype(d)> vy) {
-           return MulAddAny(d, va, vy, vx);
-         });
+        return MulAddAny(d, va, vy, vx);
+      });
 }
 
 #define AMDAHL_DEFINE_ELEMENTWISE(T, NAME, name)                                    \
