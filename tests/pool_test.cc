@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <chrono>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -52,6 +53,76 @@ TEST(Pool, ChunksCoverTheRangeOnceWithFixedBoundaries) {
           EXPECT_TRUE(e - b == grain || e == 5 + n);
         }
       }
+    }
+  }
+}
+
+// Functors of every kind a call may get: small and trivially copyable (each
+// thread runs its own copy from the job's line), one word too large, over-
+// aligned, not trivially copyable, and move-only (run through a pointer).
+// Each must see its own state and cover the range once.
+template <class F>
+void ExpectEachIndexOnce(const F& f, const std::vector<std::atomic<int>>& hits, size_t n) {
+  ParallelForThreads(0, n, 7, 0, f);
+  for (size_t i = 0; i < n; ++i) ASSERT_EQ(1, hits[i].load()) << i;
+}
+
+TEST(Pool, FunctorsOfEverySizeAndKind) {
+  constexpr size_t n = 1000;
+  for (size_t threads = 1; threads <= GetTopology().usable_cores.value; ++threads) {
+    ThreadCountScope scope(threads);
+    {  // three words: fits the job's line
+      std::vector<std::atomic<int>> hits(n);
+      struct ThreeWords {
+        std::atomic<int>* h;
+        size_t offset, scale;
+        void operator()(size_t b, size_t e) const {
+          for (size_t i = b; i < e; ++i) h[(i + offset) * scale - offset]++;
+        }
+      };
+      static_assert(sizeof(ThreeWords) == sizeof(detail::JobContext), "fills the job's bytes");
+      ExpectEachIndexOnce(ThreeWords{hits.data(), 3, 1}, hits, n);
+    }
+    {  // four words: one too many, run through a pointer
+      std::vector<std::atomic<int>> hits(n);
+      struct FourWords {
+        std::atomic<int>* h;
+        size_t scale, offset0, offset1;
+        void operator()(size_t b, size_t e) const {
+          for (size_t i = b; i < e; ++i) h[i * scale + offset0 + offset1]++;
+        }
+      };
+      static_assert(sizeof(FourWords) > sizeof(detail::JobContext), "too large for the job");
+      ExpectEachIndexOnce(FourWords{hits.data(), 1, 0, 0}, hits, n);
+    }
+    {  // over-aligned
+      std::vector<std::atomic<int>> hits(n);
+      struct alignas(32) Aligned {
+        std::atomic<int>* h;
+        void operator()(size_t b, size_t e) const {
+          for (size_t i = b; i < e; ++i) h[i]++;
+        }
+      };
+      ExpectEachIndexOnce(Aligned{hits.data()}, hits, n);
+    }
+    {  // not trivially copyable: owns a vector
+      std::vector<std::atomic<int>> hits(n);
+      std::atomic<int>* h = hits.data();
+      std::vector<size_t> index(n);
+      for (size_t i = 0; i < n; ++i) index[i] = n - 1 - i;
+      auto f = [h, index](size_t b, size_t e) {
+        for (size_t i = b; i < e; ++i) h[index[i]]++;
+      };
+      ExpectEachIndexOnce(f, hits, n);
+    }
+    {  // move-only
+      std::vector<std::atomic<int>> hits(n);
+      auto one = std::make_unique<int>(1);
+      std::atomic<int>* h = hits.data();
+      auto f = [h, one = std::move(one)](size_t b, size_t e) {
+        for (size_t i = b; i < e; ++i) h[i] += *one;
+      };
+      ExpectEachIndexOnce(f, hits, n);
     }
   }
 }

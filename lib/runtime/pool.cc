@@ -1,7 +1,8 @@
 // The fork-join pool: pinned workers, per-worker epoch words, spin then futex.
 //
-// A call writes the job (function, range, grain) into each participating
-// worker's cache line, then bumps the `start` word in that same line.
+// A call writes the job (function, range, grain, and the functor itself
+// where it is small) into each participating worker's cache line, then bumps
+// the `start` word in that same line.
 // Each worker has its own epoch sequence: a call adds one to the `start` of
 // the workers it uses, and the caller waits for the worker's `done` to reach
 // that value. A worker's `start` therefore never returns to the value the
@@ -25,6 +26,7 @@
 #include <cerrno>
 #include <chrono>
 #include <climits>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -66,30 +68,57 @@ thread_local bool t_in_task = false;
 thread_local size_t t_most_threads = 1;
 
 // One parallel call: chunks of `grain` over [begin, end) (end > begin,
-// grain >= 1).
+// grain >= 1), each run as fn(&ctx, chunk) on the running thread's copy.
 struct Job {
   detail::ChunkFn fn = nullptr;
-  const void* ctx = nullptr;
   size_t begin = 0, end = 0, grain = 1;
-  uint32_t participants = 0;  // 0: chunks are claimed dynamically
+  uint16_t participants = 0;  // 0: chunks are claimed dynamically
+  detail::JobContext ctx{};
   size_t NumChunks() const {
     const size_t n = end - begin;
     return n / grain + (n % grain != 0);
   }
 };
 
-// A worker's line: its epoch words and its copy of the job, which the caller
-// writes before it bumps `start`. A worker woken by its `start` finds the job
-// in the same line: one transfer between the cores instead of two (with the
-// job in the pool's own line, a worker waited on a second miss before its
-// first chunk).
+// A worker's two lines. The first holds what the caller writes: the job,
+// the functor included, and the `start` word bumped after them. A worker
+// woken by its `start` finds all it needs for its first chunk in that line:
+// one transfer between the cores (with the job in the pool's own line, a
+// worker waited on a second miss before its first chunk; with the functor on
+// the caller's stack, on another). `sleeping`, which the caller reads on
+// every call and the worker writes only around a sleep, is there too. The
+// second line holds `done`, which the worker writes on every call.
 struct alignas(kLine) WorkerSlot {
-  std::atomic<uint32_t> start{0};    // epoch the caller asks the worker to run
-  std::atomic<uint32_t> sleeping{0}; // 1 while the worker sleeps on `start`
-  std::atomic<uint32_t> done{0};     // last epoch the worker finished
-  Job job;                           // read by the worker after `start`
+  std::atomic<uint32_t> start{0};     // epoch the caller asks the worker to run
+  std::atomic<uint16_t> sleeping{0};  // 1 while the worker sleeps on `start`
+  uint16_t participants = 0;
+  detail::ChunkFn fn = nullptr;
+  size_t begin = 0, end = 0, grain = 1;
+  detail::JobContext ctx{};
+  alignas(kLine) std::atomic<uint32_t> done{0};  // last epoch the worker finished
+
+  // The caller's side, before it bumps `start`.
+  void Post(const Job& job) {
+    participants = job.participants;
+    fn = job.fn;
+    begin = job.begin;
+    end = job.end;
+    grain = job.grain;
+    ctx = job.ctx;
+  }
+  // The worker's side, after it saw `start`.
+  Job Read() const {
+    Job job;
+    job.fn = fn;
+    job.begin = begin;
+    job.end = end;
+    job.grain = grain;
+    job.participants = participants;
+    job.ctx = ctx;
+    return job;
+  }
 };
-static_assert(sizeof(WorkerSlot) == kLine, "a worker's words and job share one line");
+static_assert(offsetof(WorkerSlot, done) == kLine, "the caller's words and job share one line");
 
 class Pool {
  public:
@@ -99,9 +128,11 @@ class Pool {
   // fork child simply abandons its copy.
   ~Pool() = delete;
 
+  // (At most 65,534: a job counts its participants in 16 bits, to fit the
+  // worker's line.)
   static size_t MaxWorkers() {
     const size_t cores = GetTopology().usable_cores.value;
-    return cores > 1 ? cores - 1 : 0;
+    return std::min<size_t>(cores > 1 ? cores - 1 : 0, UINT16_MAX - 1);
   }
 
   size_t WorkersStarted() const {
@@ -128,14 +159,14 @@ class Pool {
     const size_t workers = EnsureWorkers(threads - 1);
     if (workers == 0) return 0;
 
-    job.participants = pinned_chunks ? static_cast<uint32_t>(workers + 1) : 0;
+    job.participants = pinned_chunks ? static_cast<uint16_t>(workers + 1) : 0;
     if (!pinned_chunks) next_.store(0, std::memory_order_relaxed);
     for (size_t i = 0; i < workers; ++i) {
       WorkerSlot& s = slots_[i];
       // Only this caller (holding call_mu_) writes `start` and the job; the
       // worker finished the previous epoch, so `done` equals it, and it
       // reads the job only after it sees the new `start`.
-      s.job = job;
+      s.Post(job);
       s.start.store(s.start.load(std::memory_order_relaxed) + 1, std::memory_order_release);
     }
     // One fence for all workers, then the sleepers are woken: a seq_cst
@@ -197,7 +228,7 @@ class Pool {
       const size_t b = job.begin + i * job.grain;
       const size_t e = b + std::min(job.grain, job.end - b);  // no wrap near SIZE_MAX
       try {
-        job.fn(job.ctx, b, e);
+        job.fn(job.ctx.bytes, b, e);
       } catch (...) {
         if (!failed_.exchange(true, std::memory_order_acq_rel)) {
           error_ = std::current_exception();
@@ -272,7 +303,7 @@ class Pool {
     for (;;) {
       const uint32_t epoch = WaitForStart(s, seen);
       seen = epoch;
-      RunChunks(s.job, index + 1);  // (the caller rewrites it only after `done`)
+      RunChunks(s.Read(), index + 1);  // (the caller rewrites it only after `done`)
       s.done.store(epoch, std::memory_order_release);
     }
   }
@@ -405,10 +436,10 @@ size_t ThreadCountFromEnv(const char* amdahl_num_threads,
 }
 
 void ParallelRun(size_t begin, size_t end, size_t grain, size_t max_threads,
-                 Schedule schedule, ChunkFn fn, const void* ctx) {
+                 Schedule schedule, ChunkFn fn, const JobContext& ctx) {
   if (end <= begin) return;
   if (grain == 0) grain = 1;
-  const Job job{fn, ctx, begin, end, grain, 0};
+  const Job job{fn, begin, end, grain, 0, ctx};
   const size_t num_chunks = job.NumChunks();
   size_t threads = NumThreads();
   if (max_threads != 0) threads = std::min(threads, max_threads);
@@ -425,7 +456,7 @@ void ParallelRun(size_t begin, size_t end, size_t grain, size_t max_threads,
   // that a range ending near SIZE_MAX cannot wrap.
   for (size_t i = 0; i < num_chunks; ++i) {
     const size_t b = begin + i * grain;
-    fn(ctx, b, b + std::min(grain, end - b));
+    fn(ctx.bytes, b, b + std::min(grain, end - b));
   }
 }
 
