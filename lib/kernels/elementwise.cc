@@ -28,8 +28,15 @@ void RunLoop(Kernel kernel, size_t n, bool output_is_read, size_t serial_scale,
     body(0, n, stream);
     return;
   }
-  ParallelForPinned(0, n, ChunkSize(n, c), c.threads,
-                     [&](size_t b, size_t e) { body(b, e, stream); });
+  // The body by value, `stream` as a constant: the lambda is then the
+  // body's few words, which travel in each worker's job line (pool.h), and a
+  // worker reads nothing from the caller's stack before its chunk.
+  const size_t chunk = ChunkSize(n, c);
+  if (stream) {
+    ParallelForPinned(0, n, chunk, c.threads, [body](size_t b, size_t e) { body(b, e, true); });
+  } else {
+    ParallelForPinned(0, n, chunk, c.threads, [body](size_t b, size_t e) { body(b, e, false); });
+  }
 }
 
 template <typename T>

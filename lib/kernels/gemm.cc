@@ -282,6 +282,28 @@ inline size_t GridParts(const GemmConfig& cfg, size_t m, size_t n, size_t* tm, s
   return rows * cols;
 }
 
+// A product split over a tm x tn grid of threads: part t computes its block
+// of C.
+template <typename T>
+struct GemmParts {
+  GemmConfig cfg;
+  GemmMacros<T> macros;
+  Operand<T> a, b;
+  size_t m, n, k, tm, tn;
+  T alpha, beta;
+  T* c;
+  size_t ldc;
+
+  void Run(size_t t) const {
+    size_t i0, i1, j0, j1;
+    Split(m, tm, t / tn, cfg.mr, &i0, &i1);
+    Split(n, tn, t % tn, cfg.nr, &j0, &j1);
+    if (i1 > i0 && j1 > j0) {
+      GemmBlocked(cfg, macros, i0, i1 - i0, j0, j1 - j0, k, alpha, a, b, beta, c, ldc);
+    }
+  }
+};
+
 // Throws if a leading dimension is too small for the stored shape or a
 // matrix's extent overflows (what a plan checks once); fn names the caller.
 template <typename T>
@@ -371,14 +393,12 @@ template <typename T>
     GemmBlocked(cfg, macros, 0, m, 0, n, k, alpha, op_a, op_b, beta, c, ldc);
     return;
   }
-  ParallelForThreads(0, tm * tn, 1, tm * tn, [&](size_t t, size_t) {
-    size_t i0, i1, j0, j1;
-    Split(m, tm, t / tn, cfg.mr, &i0, &i1);
-    Split(n, tn, t % tn, cfg.nr, &j0, &j1);
-    if (i1 > i0 && j1 > j0) {
-      GemmBlocked(cfg, macros, i0, i1 - i0, j0, j1 - j0, k, alpha, op_a, op_b, beta, c, ldc);
-    }
-  });
+  // Everything a part needs sits in one block, which the lambda names by one
+  // pointer: a worker finds that pointer in its job's line and reads the
+  // block in one round of misses (the lambda's thirteen references to the
+  // caller's stack were a round of their own).
+  const GemmParts<T> parts{cfg, macros, op_a, op_b, m, n, k, tm, tn, alpha, beta, c, ldc};
+  ParallelForThreads(0, tm * tn, 1, tm * tn, [p = &parts](size_t t, size_t) { p->Run(t); });
 }
 
 template <typename T>
