@@ -51,14 +51,14 @@ void Partials(Kernel kernel, size_t n, const Leaves& leaves, T* partials) {
   if (n < c.serial_cutoff || c.threads <= 1) {
     leaves(0, n, partials);
   } else {
+    // Chunks of whole leaves, counted in elements (the last ends at n): the
+    // lambda is then the leaves' pointers and `partials`, which travel in
+    // each worker's job line (pool.h).
     const size_t chunk = ChunkSize(n, c) / kReduceLeaf;
-    const size_t grain_leaves = chunk ? chunk : 1;
-    ParallelForPinned(0, num_leaves, grain_leaves, c.threads,
-                       [&](size_t lb, size_t le) {
-                         const size_t b = lb * kReduceLeaf;
-                         const size_t e = le * kReduceLeaf < n ? le * kReduceLeaf : n;
-                         leaves(b, e, partials + lb);
-                       });
+    const size_t grain = (chunk ? chunk : 1) * kReduceLeaf;
+    ParallelForPinned(0, n, grain, c.threads, [leaves, partials](size_t b, size_t e) {
+      leaves(b, e, partials + b / kReduceLeaf);
+    });
   }
 }
 
