@@ -37,6 +37,18 @@ void GemvColsBlock(size_t rows, size_t cols, T alpha, const T* a, size_t lda, co
   }
 }
 
+// A GEMV's operands (GemvRowMajor's arguments).
+template <typename T>
+struct GemvArgs {
+  size_t rows, cols;
+  T alpha;
+  const T* a;
+  size_t lda;
+  const T* x;
+  T beta;
+  T* y;
+};
+
 }  // namespace
 
 template <typename T>
@@ -50,6 +62,11 @@ void GemvRowMajor(bool transposed, size_t rows, size_t cols, T alpha, const T* a
   }
   const LoopConfig c = GetLoopConfig(Kernel::kGemv, DTypeOf<T>(), rows * cols);
   const bool serial = rows * cols < c.serial_cutoff || c.threads <= 1;
+  // The operands in one block, which the parallel lambdas name by one
+  // pointer: a worker finds it in its job's line (pool.h) and reads the block
+  // in one round of misses, not the lambda's references and then their
+  // targets.
+  const GemvArgs<T> args{rows, cols, alpha, a, lda, x, beta, y};
   if (!transposed) {
     if (serial) {
       ops::GemvRows(rows, cols, alpha, a, lda, x, beta, y);
@@ -58,8 +75,8 @@ void GemvRowMajor(bool transposed, size_t rows, size_t cols, T alpha, const T* a
     // One contiguous band of rows per thread (each always on the same core).
     const size_t band = std::max((rows + c.threads - 1) / c.threads,
                                  (c.grain + cols - 1) / cols);
-    ParallelForPinned(0, rows, band, c.threads, [&](size_t b, size_t e) {
-      ops::GemvRows(e - b, cols, alpha, a + b * lda, lda, x, beta, y + b);
+    ParallelForPinned(0, rows, band, c.threads, [p = &args](size_t b, size_t e) {
+      ops::GemvRows(e - b, p->cols, p->alpha, p->a + b * p->lda, p->lda, p->x, p->beta, p->y + b);
     });
     return;
   }
@@ -69,8 +86,8 @@ void GemvRowMajor(bool transposed, size_t rows, size_t cols, T alpha, const T* a
   }
   // One strip of columns per thread, in multiples of 64 (whole cache lines).
   const size_t strip = std::max<size_t>(64, ((cols + c.threads - 1) / c.threads + 63) / 64 * 64);
-  ParallelForPinned(0, cols, strip, c.threads, [&](size_t b, size_t e) {
-    GemvColsBlock(rows, e - b, alpha, a + b, lda, x, beta, y + b);
+  ParallelForPinned(0, cols, strip, c.threads, [p = &args](size_t b, size_t e) {
+    GemvColsBlock(p->rows, e - b, p->alpha, p->a + b, p->lda, p->x, p->beta, p->y + b);
   });
 }
 
