@@ -61,27 +61,26 @@ void GemvRowMajor(bool transposed, size_t rows, size_t cols, T alpha, const T* a
     return;
   }
   const LoopConfig c = GetLoopConfig(Kernel::kGemv, DTypeOf<T>(), rows * cols);
-  const bool serial = rows * cols < c.serial_cutoff || c.threads <= 1;
+  if (rows * cols < c.serial_cutoff || c.threads <= 1) {
+    if (transposed) {
+      GemvColsBlock(rows, cols, alpha, a, lda, x, beta, y);
+    } else {
+      ops::GemvRows(rows, cols, alpha, a, lda, x, beta, y);
+    }
+    return;
+  }
   // The operands in one block, which the parallel lambdas name by one
   // pointer: a worker finds it in its job's line (pool.h) and reads the block
   // in one round of misses, not the lambda's references and then their
   // targets.
   const GemvArgs<T> args{rows, cols, alpha, a, lda, x, beta, y};
   if (!transposed) {
-    if (serial) {
-      ops::GemvRows(rows, cols, alpha, a, lda, x, beta, y);
-      return;
-    }
     // One contiguous band of rows per thread (each always on the same core).
     const size_t band = std::max((rows + c.threads - 1) / c.threads,
                                  (c.grain + cols - 1) / cols);
     ParallelForPinned(0, rows, band, c.threads, [p = &args](size_t b, size_t e) {
       ops::GemvRows(e - b, p->cols, p->alpha, p->a + b * p->lda, p->lda, p->x, p->beta, p->y + b);
     });
-    return;
-  }
-  if (serial) {
-    GemvColsBlock(rows, cols, alpha, a, lda, x, beta, y);
     return;
   }
   // One strip of columns per thread, in multiples of 64 (whole cache lines).

@@ -72,7 +72,6 @@ thread_local size_t t_most_threads = 1;
 struct Job {
   detail::ChunkFn fn = nullptr;
   size_t begin = 0, end = 0, grain = 1;
-  uint16_t participants = 0;  // 0: chunks are claimed dynamically
   detail::JobContext ctx{};
   size_t NumChunks() const {
     const size_t n = end - begin;
@@ -91,32 +90,9 @@ struct Job {
 struct alignas(kLine) WorkerSlot {
   std::atomic<uint32_t> start{0};     // epoch the caller asks the worker to run
   std::atomic<uint16_t> sleeping{0};  // 1 while the worker sleeps on `start`
-  uint16_t participants = 0;
-  detail::ChunkFn fn = nullptr;
-  size_t begin = 0, end = 0, grain = 1;
-  detail::JobContext ctx{};
+  uint16_t participants = 0;          // 0: chunks are claimed dynamically
+  Job job;                            // read by the worker after `start`
   alignas(kLine) std::atomic<uint32_t> done{0};  // last epoch the worker finished
-
-  // The caller's side, before it bumps `start`.
-  void Post(const Job& job) {
-    participants = job.participants;
-    fn = job.fn;
-    begin = job.begin;
-    end = job.end;
-    grain = job.grain;
-    ctx = job.ctx;
-  }
-  // The worker's side, after it saw `start`.
-  Job Read() const {
-    Job job;
-    job.fn = fn;
-    job.begin = begin;
-    job.end = end;
-    job.grain = grain;
-    job.participants = participants;
-    job.ctx = ctx;
-    return job;
-  }
 };
 static_assert(offsetof(WorkerSlot, done) == kLine, "the caller's words and job share one line");
 
@@ -159,14 +135,15 @@ class Pool {
     const size_t workers = EnsureWorkers(threads - 1);
     if (workers == 0) return 0;
 
-    job.participants = pinned_chunks ? static_cast<uint16_t>(workers + 1) : 0;
+    const uint16_t participants = pinned_chunks ? static_cast<uint16_t>(workers + 1) : 0;
     if (!pinned_chunks) next_.store(0, std::memory_order_relaxed);
     for (size_t i = 0; i < workers; ++i) {
       WorkerSlot& s = slots_[i];
       // Only this caller (holding call_mu_) writes `start` and the job; the
       // worker finished the previous epoch, so `done` equals it, and it
       // reads the job only after it sees the new `start`.
-      s.Post(job);
+      s.job = job;
+      s.participants = participants;
       s.start.store(s.start.load(std::memory_order_relaxed) + 1, std::memory_order_release);
     }
     // One fence for all workers, then the sleepers are woken: a seq_cst
@@ -182,7 +159,7 @@ class Pool {
       }
     }
     t_in_task = true;
-    RunChunks(job, 0);
+    RunChunks(job, participants, 0);
     t_in_task = false;
     for (size_t i = 0; i < workers; ++i) {
       WaitDone(slots_[i], slots_[i].start.load(std::memory_order_relaxed));
@@ -214,10 +191,10 @@ class Pool {
   }
 
   // Runs chunks until none is left: claimed one by one from the shared
-  // counter, or, with pinned chunks, chunk i on participant i % participants
-  // (the caller is participant 0, worker w participant w + 1).
-  void RunChunks(const Job& job, size_t participant) {
-    const size_t stride = job.participants;
+  // counter (stride 0), or, with pinned chunks, chunk i on participant
+  // i % stride, stride the participant count (the caller is participant 0,
+  // worker w participant w + 1).
+  void RunChunks(const Job& job, size_t stride, size_t participant) {
     const size_t num_chunks = job.NumChunks();
     for (size_t mine = participant;; mine += stride) {
       const size_t i =
@@ -303,7 +280,7 @@ class Pool {
     for (;;) {
       const uint32_t epoch = WaitForStart(s, seen);
       seen = epoch;
-      RunChunks(s.Read(), index + 1);  // (the caller rewrites it only after `done`)
+      RunChunks(s.job, s.participants, index + 1);  // (rewritten only after `done`)
       s.done.store(epoch, std::memory_order_release);
     }
   }
@@ -439,7 +416,7 @@ void ParallelRun(size_t begin, size_t end, size_t grain, size_t max_threads,
                  Schedule schedule, ChunkFn fn, const JobContext& ctx) {
   if (end <= begin) return;
   if (grain == 0) grain = 1;
-  const Job job{fn, begin, end, grain, 0, ctx};
+  const Job job{fn, begin, end, grain, ctx};
   const size_t num_chunks = job.NumChunks();
   size_t threads = NumThreads();
   if (max_threads != 0) threads = std::min(threads, max_threads);
