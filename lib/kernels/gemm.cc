@@ -86,8 +86,9 @@ inline InPlace ReadInPlace(const GemmConfig& cfg, size_t m, size_t n, size_t k, 
   const bool a_in_place =
       !ta && cfg.a_in_place_max_bytes != 0 &&
       (m * k * sizeof(T) <= cfg.a_in_place_max_bytes || n <= cfg.nc);
-  return InPlace{a_in_place, b_in_place,
-                 a_in_place && b_in_place && m <= cfg.mc && n <= cfg.nc && k <= cfg.kc};
+  // (B read in place spans at most half of L2 whole: its columns are not cut
+  // into blocks of nc, which exist to keep a block of B there.)
+  return InPlace{a_in_place, b_in_place, a_in_place && b_in_place && m <= cfg.mc && k <= cfg.kc};
 }
 
 // The A and B layouts of an operand read in place (row-major, not
@@ -114,6 +115,11 @@ template <typename T>
   // skips the other's thread-local lookup.)
   T* pa = a_in_place ? nullptr : static_cast<T*>(t_pack_a.Get(mc_max * kc_max * sizeof(T)));
   T* pb = b_in_place ? nullptr : static_cast<T*>(t_pack_b.Get(nc_max * kc_max * sizeof(T)));
+  // B read in place lies in half of L2 whole (ReadInPlace): one block of all
+  // its columns. Cut at nc, the last block was a few columns of narrow,
+  // slow tiles (one Zen 5 core, f32 256^3 with nc = 240: 16 columns on
+  // 8 x 1-vector tiles).
+  const size_t nc_step = b_in_place ? n : cfg.nc;
   for (size_t ic = 0; ic < m; ic += cfg.mc) {
     const size_t mc = std::min(cfg.mc, m - ic);
     for (size_t pc = 0; pc < k; pc += cfg.kc) {
@@ -127,8 +133,8 @@ template <typename T>
       } else {
         PackA(a, i0 + ic, mc, pc, kc, cfg.mr, pa);
       }
-      for (size_t jc = 0; jc < n; jc += cfg.nc) {
-        const size_t nc = std::min(cfg.nc, n - jc);
+      for (size_t jc = 0; jc < n; jc += nc_step) {
+        const size_t nc = std::min(nc_step, n - jc);
         T* c_block = c + (i0 + ic) * ldc + j0 + jc;
         if (b_in_place) {
           macro(mc, nc, kc, a_panel, a_layout, b.data + pc * b.ld + j0 + jc, InPlaceB(cfg, b.ld),
