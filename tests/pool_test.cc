@@ -360,6 +360,47 @@ TEST(Pool, SleepingWorkersWakeForEveryCall) {
   }
 }
 
+// Which thread ran each of `threads` one-element chunks of one call.
+std::vector<std::thread::id> WhoRanEachChunk(size_t threads, detail::Schedule schedule) {
+  std::vector<std::thread::id> who(threads);
+  detail::ParallelRunOf(0, threads, 1, threads, schedule, [&who](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) who[i] = std::this_thread::get_id();
+  });
+  return who;
+}
+
+// A short job (Schedule::kPinnedShort) does not wait for a sleeping worker:
+// the caller runs every chunk itself. A run of them wakes the workers, which
+// then take their chunks again; an ordinary pinned job always waits for
+// them. (Retried: on a loaded machine a worker may not have gone to sleep
+// yet after the pause.)
+TEST(Pool, ShortJobsRunOnTheCallerWhileWorkersSleepAndARunOfThemWakesThem) {
+  if (NumThreads() < 2) GTEST_SKIP() << "no worker to sleep";
+  const size_t threads = NumThreads();
+  const auto caller = std::this_thread::get_id();
+  bool ran_alone = false;
+  for (int attempt = 1; attempt <= 20 && !ran_alone; ++attempt) {
+    ASSERT_EQ(4950u, ParallelSum(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10 * attempt));
+    const std::vector<std::thread::id> who = WhoRanEachChunk(threads, detail::Schedule::kPinnedShort);
+    ran_alone = std::all_of(who.begin(), who.end(), [&](std::thread::id t) { return t == caller; });
+    // Alone or pinned, nothing else: chunk 0 is always the caller's.
+    ASSERT_EQ(caller, who[0]);
+  }
+  EXPECT_TRUE(ran_alone) << "a short call never ran alone after the workers slept";
+  // Back to back, the run of short calls wakes the sleepers.
+  bool worker_ran = false;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!worker_ran && std::chrono::steady_clock::now() < until) {
+    const std::vector<std::thread::id> who = WhoRanEachChunk(threads, detail::Schedule::kPinnedShort);
+    worker_ran = who[1] != caller;
+  }
+  EXPECT_TRUE(worker_ran) << "short calls in a row never woke the workers";
+  // An ordinary pinned job waits for a sleeping worker: chunk 1 is its.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_NE(caller, WhoRanEachChunk(threads, detail::Schedule::kPinned)[1]);
+}
+
 // Ranges that end at SIZE_MAX: chunk ends are computed without wrapping, on
 // the pool and on the serial path, and the chunks still tile the range.
 TEST(Pool, RangesEndingAtSizeMax) {

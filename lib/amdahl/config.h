@@ -10,6 +10,7 @@
 
 #include "amdahl/dtype.h"
 #include "amdahl/export.h"
+#include "amdahl/pool.h"
 
 namespace amdahl {
 
@@ -103,6 +104,16 @@ inline size_t ChunkSize(size_t n, const LoopConfig& c) {
   size_t parts = n / grain;
   parts = parts < 1 ? 1 : (parts > threads ? threads : parts);
   return ((n + parts - 1) / parts + 63) / 64 * 64;
+}
+
+// The pool's schedule for a loop of `units` elements under `c` (in the units
+// of its serial cutoff): one contiguous part per thread, and up to 16 times
+// the cutoff a short job, which runs on the caller alone where a worker
+// sleeps (detail::Schedule::kPinnedShort): there it takes at most tens of
+// microseconds on one thread, about what the sleeper takes to wake.
+inline detail::Schedule LoopSchedule(size_t units, const LoopConfig& c) {
+  return units / 16 < c.serial_cutoff ? detail::Schedule::kPinnedShort
+                                      : detail::Schedule::kPinned;
 }
 
 // The MPI front's SUMMA on `ranks` ranks for an m x n x k product, from the

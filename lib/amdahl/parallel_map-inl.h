@@ -91,9 +91,10 @@ void ParallelMap(size_t n, const T* in, T* out, const F& f) {
   }
   // The pointers by value: with f's address they travel in each worker's job
   // line (pool.h), and a stateless f is never read from the caller's stack.
-  ParallelForPinned(0, n, ChunkSize(n, c), c.threads, [in, out, &f](size_t begin, size_t end) {
-    MapRange(in + begin, out + begin, end - begin, f);
-  });
+  detail::ParallelRunOf(0, n, ChunkSize(n, c), c.threads, LoopSchedule(n, c),
+                        [in, out, &f](size_t begin, size_t end) {
+                          MapRange(in + begin, out + begin, end - begin, f);
+                        });
 }
 
 }  // namespace HWY_NAMESPACE

@@ -32,10 +32,13 @@ void RunLoop(Kernel kernel, size_t n, bool output_is_read, size_t serial_scale,
   // body's few words, which travel in each worker's job line (pool.h), and a
   // worker reads nothing from the caller's stack before its chunk.
   const size_t chunk = ChunkSize(n, c);
+  const detail::Schedule schedule = LoopSchedule(n / serial_scale, c);
   if (stream) {
-    ParallelForPinned(0, n, chunk, c.threads, [body](size_t b, size_t e) { body(b, e, true); });
+    detail::ParallelRunOf(0, n, chunk, c.threads, schedule,
+                          [body](size_t b, size_t e) { body(b, e, true); });
   } else {
-    ParallelForPinned(0, n, chunk, c.threads, [body](size_t b, size_t e) { body(b, e, false); });
+    detail::ParallelRunOf(0, n, chunk, c.threads, schedule,
+                          [body](size_t b, size_t e) { body(b, e, false); });
   }
 }
 

@@ -404,7 +404,16 @@ template <typename T>
   // block in one round of misses (the lambda's thirteen references to the
   // caller's stack were a round of their own).
   const GemmParts<T> parts{cfg, macros, op_a, op_b, m, n, k, tm, tn, alpha, beta, c, ldc};
-  ParallelForThreads(0, tm * tn, 1, tm * tn, [p = &parts](size_t t, size_t) { p->Run(t); });
+  // Up to 1 Mi multiply-adds a part (~10 us on a core) a short job, which
+  // runs on the caller alone where a worker sleeps (pool.h), the same parts
+  // in turn: waking one takes longer.
+  size_t mnk = 0;
+  const bool short_job = !__builtin_mul_overflow(m, n, &mnk) &&
+                         !__builtin_mul_overflow(mnk, k, &mnk) &&
+                         mnk / (tm * tn) <= (size_t{1} << 20);
+  detail::ParallelRunOf(0, tm * tn, 1, tm * tn,
+                        short_job ? detail::Schedule::kDynamicShort : detail::Schedule::kDynamic,
+                        [p = &parts](size_t t, size_t) { p->Run(t); });
 }
 
 template <typename T>

@@ -78,16 +78,20 @@ void GemvRowMajor(bool transposed, size_t rows, size_t cols, T alpha, const T* a
     // One contiguous band of rows per thread (each always on the same core).
     const size_t band = std::max((rows + c.threads - 1) / c.threads,
                                  (c.grain + cols - 1) / cols);
-    ParallelForPinned(0, rows, band, c.threads, [p = &args](size_t b, size_t e) {
-      ops::GemvRows(e - b, p->cols, p->alpha, p->a + b * p->lda, p->lda, p->x, p->beta, p->y + b);
-    });
+    detail::ParallelRunOf(0, rows, band, c.threads, LoopSchedule(rows * cols, c),
+                          [p = &args](size_t b, size_t e) {
+                            ops::GemvRows(e - b, p->cols, p->alpha, p->a + b * p->lda, p->lda,
+                                          p->x, p->beta, p->y + b);
+                          });
     return;
   }
   // One strip of columns per thread, in multiples of 64 (whole cache lines).
   const size_t strip = std::max<size_t>(64, ((cols + c.threads - 1) / c.threads + 63) / 64 * 64);
-  ParallelForPinned(0, cols, strip, c.threads, [p = &args](size_t b, size_t e) {
-    GemvColsBlock(p->rows, e - b, p->alpha, p->a + b, p->lda, p->x, p->beta, p->y + b);
-  });
+  detail::ParallelRunOf(0, cols, strip, c.threads, LoopSchedule(rows * cols, c),
+                        [p = &args](size_t b, size_t e) {
+                          GemvColsBlock(p->rows, e - b, p->alpha, p->a + b, p->lda, p->x,
+                                        p->beta, p->y + b);
+                        });
 }
 
 namespace {

@@ -56,9 +56,10 @@ void Partials(Kernel kernel, size_t n, const Leaves& leaves, T* partials) {
     // each worker's job line (pool.h).
     const size_t chunk = ChunkSize(n, c) / kReduceLeaf;
     const size_t grain = (chunk ? chunk : 1) * kReduceLeaf;
-    ParallelForPinned(0, n, grain, c.threads, [leaves, partials](size_t b, size_t e) {
-      leaves(b, e, partials + b / kReduceLeaf);
-    });
+    detail::ParallelRunOf(0, n, grain, c.threads, LoopSchedule(n, c),
+                          [leaves, partials](size_t b, size_t e) {
+                            leaves(b, e, partials + b / kReduceLeaf);
+                          });
   }
 }
 

@@ -47,6 +47,8 @@ constexpr size_t kLine = 64;
 // next call of a loop of kernels, short enough that an idle process goes
 // quiet within a millisecond.
 constexpr auto kSpinTime = std::chrono::microseconds(300);
+// How often short calls wake sleeping workers at most (ShortCallFindsSleepers).
+constexpr auto kWakeEvery = std::chrono::milliseconds(1);
 
 inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -129,11 +131,16 @@ class Pool {
 
   // Returns how many threads took part, the caller included; 0 if another
   // caller holds the workers or none could be started.
-  size_t Run(Job job, size_t threads, bool pinned_chunks) {
+  size_t Run(Job job, size_t threads, detail::Schedule schedule) {
     std::unique_lock<std::mutex> lock(call_mu_, std::try_to_lock);
     if (!lock.owns_lock()) return 0;
     const size_t workers = EnsureWorkers(threads - 1);
     if (workers == 0) return 0;
+    const bool short_job = schedule == detail::Schedule::kDynamicShort ||
+                           schedule == detail::Schedule::kPinnedShort;
+    if (short_job && ShortCallFindsSleepers(workers)) return 0;
+    const bool pinned_chunks = schedule == detail::Schedule::kPinned ||
+                               schedule == detail::Schedule::kPinnedShort;
 
     const uint16_t participants = pinned_chunks ? static_cast<uint16_t>(workers + 1) : 0;
     if (!pinned_chunks) next_.store(0, std::memory_order_relaxed);
@@ -177,6 +184,36 @@ class Pool {
   }
 
  private:
+  // Whether one of the first `workers` workers sleeps, for a short call
+  // (Schedule::k*Short), which then runs on the caller alone. Called
+  // with call_mu_ held. The sleepers are woken, without a job, when such
+  // calls come within a spin time of each other: a run of short calls,
+  // whose next ones the woken workers will catch. A call now and then
+  // leaves them asleep: waking one is a system call that takes the caller
+  // itself 5-25 us on the Zen 5 VM. (A wake that comes before the worker's
+  // futex wait is lost; it sleeps on, and a later short call tries again.)
+  bool ShortCallFindsSleepers(size_t workers) {
+    bool any = false;
+    for (size_t i = 0; i < workers && !any; ++i) {
+      any = slots_[i].sleeping.load(std::memory_order_relaxed) != 0;
+    }
+    if (!any) return false;
+    const auto now = std::chrono::steady_clock::now();
+    // (Once per kWakeEvery: a worker woken a moment ago still says it sleeps
+    // until it runs, and each call in between paid for another wake.)
+    if (now - last_short_with_sleepers_ < kSpinTime && now - last_wake_ >= kWakeEvery) {
+      for (size_t i = 0; i < workers; ++i) {
+        WorkerSlot& s = slots_[i];
+        if (s.sleeping.load(std::memory_order_relaxed) != 0) {
+          Futex(&s.start, FUTEX_WAKE_PRIVATE, 1);
+        }
+      }
+      last_wake_ = now;
+    }
+    last_short_with_sleepers_ = now;
+    return true;
+  }
+
   static void WaitDone(const WorkerSlot& s, uint32_t epoch) {
     for (uint32_t spins = 0; s.done.load(std::memory_order_acquire) != epoch;
          ++spins) {
@@ -286,27 +323,35 @@ class Pool {
   }
 
   static uint32_t WaitForStart(WorkerSlot& s, uint32_t seen) {
-    const auto deadline = std::chrono::steady_clock::now() + kSpinTime;
     for (;;) {
-      for (int i = 0; i < 256; ++i) {
-        const uint32_t e = s.start.load(std::memory_order_acquire);
-        if (e != seen) return e;
-        CpuRelax();
+      const auto deadline = std::chrono::steady_clock::now() + kSpinTime;
+      for (;;) {
+        for (int i = 0; i < 256; ++i) {
+          const uint32_t e = s.start.load(std::memory_order_acquire);
+          if (e != seen) return e;
+          CpuRelax();
+        }
+        if (std::chrono::steady_clock::now() >= deadline) break;
       }
-      if (std::chrono::steady_clock::now() < deadline) continue;
       // Sleep. The fence between `sleeping` and the look at `start` pairs
       // with the caller's between its `start` stores and its look at
       // `sleeping`: one of the two sees the other's store.
       s.sleeping.store(1, std::memory_order_relaxed);
       std::atomic_thread_fence(std::memory_order_seq_cst);
-      while (s.start.load(std::memory_order_relaxed) == seen) {
+      if (s.start.load(std::memory_order_relaxed) == seen) {
         Futex(&s.start, FUTEX_WAIT_PRIVATE, seen);
       }
       s.sleeping.store(0, std::memory_order_relaxed);
-      return s.start.load(std::memory_order_acquire);
+      // Woken with a job, or without one by a short call that ran alone
+      // (WakeSleepers), or spuriously: spin again either way.
+      const uint32_t e = s.start.load(std::memory_order_acquire);
+      if (e != seen) return e;
     }
   }
 
+  // When a short call last found a worker asleep, and last woke the
+  // sleepers (under call_mu_).
+  std::chrono::steady_clock::time_point last_short_with_sleepers_{}, last_wake_{};
   std::unique_ptr<WorkerSlot[]> slots_;
   std::atomic<size_t> num_workers_{0};
   bool spawn_failed_ = false;
@@ -422,7 +467,7 @@ void ParallelRun(size_t begin, size_t end, size_t grain, size_t max_threads,
   if (max_threads != 0) threads = std::min(threads, max_threads);
   threads = std::min(threads, num_chunks);
   if (threads > 1 && !t_in_task) {
-    const size_t used = GetPool().Run(job, threads, schedule == Schedule::kPinned);
+    const size_t used = GetPool().Run(job, threads, schedule);
     if (used != 0) {
       t_most_threads = std::max(t_most_threads, used);
       return;
