@@ -343,7 +343,7 @@ class Pool {
       }
       s.sleeping.store(0, std::memory_order_relaxed);
       // Woken with a job, or without one by a short call that ran alone
-      // (WakeSleepers), or spuriously: spin again either way.
+      // (ShortCallFindsSleepers), or spuriously: spin again either way.
       const uint32_t e = s.start.load(std::memory_order_acquire);
       if (e != seen) return e;
     }
