@@ -58,7 +58,7 @@ std::vector<amdahl::GemmConfig> Tuner::GemmCandidates(DType dtype, size_t n, boo
   }
   // B read in place (its rows span at most b_in_place_max_bytes) is one
   // block of all its columns whatever nc says: no nc but the model's.
-  if (n * n * amdahl::DTypeSize(dtype) <= model.b_in_place_max_bytes) ncs = {model.nc};
+  if (amdahl::ReadsBInPlace(model, false, n, n, amdahl::DTypeSize(dtype))) ncs = {model.nc};
   std::vector<amdahl::GemmConfig> cands;
   for (size_t kc : kcs) {
     for (size_t nc : ncs) {

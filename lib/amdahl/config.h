@@ -53,8 +53,8 @@ struct GemmConfig {
   size_t lanes = 0;         // vector lanes of that target for this type
   size_t mc = 0, kc = 0, nc = 0;
   size_t threads = 1;       // threads for this size, caller included
-  // B (not transposed, n a multiple of lanes) whose k rows span up to this
-  // many bytes (k x ldb x element size) is read in place instead of packed.
+  // B (not transposed) whose k rows span up to this many bytes (k x ldb x
+  // element size) is read in place instead of packed (ReadsBInPlace).
   size_t b_in_place_max_bytes = 0;
   // A (not transposed) up to this size is read in place instead of packed,
   // and larger when n <= nc (each block of A meets one block of B); 0: A
@@ -62,6 +62,15 @@ struct GemmConfig {
   size_t a_in_place_max_bytes = 0;
   const char* source = "";  // as LoopConfig::source
 };
+
+// Whether GEMM under `c` reads a B of k rows, ldb elements of elem_size
+// bytes apart, in place rather than packed: not transposed, and its rows
+// spanning at most c.b_in_place_max_bytes. (The span, not the elements: rows
+// far apart in a larger matrix would conflict in the caches.)
+inline bool ReadsBInPlace(const GemmConfig& c, bool trans_b, size_t k, size_t ldb,
+                          size_t elem_size) {
+  return !trans_b && k * ldb * elem_size <= c.b_in_place_max_bytes;
+}
 
 // Returns why GEMM cannot run under `c` (empty when it can): the tile must be
 // whole vectors (nr a multiple of lanes), mc and nc whole tiles (multiples of
@@ -114,6 +123,18 @@ inline size_t ChunkSize(size_t n, const LoopConfig& c) {
 inline detail::Schedule LoopSchedule(size_t units, const LoopConfig& c) {
   return units / 16 < c.serial_cutoff ? detail::Schedule::kPinnedShort
                                       : detail::Schedule::kPinned;
+}
+
+// The pool's schedule for an m x n x k GEMM in `parts` parts: claimed one
+// by one, and up to 1 Mi multiply-adds a part (~10 us on a core) a short
+// job, which runs on the caller alone, the parts in turn, where a worker
+// sleeps (detail::Schedule::kDynamicShort): waking one takes longer.
+inline detail::Schedule GemmSchedule(size_t m, size_t n, size_t k, size_t parts) {
+  size_t mnk = 0;
+  const bool short_job = !__builtin_mul_overflow(m, n, &mnk) &&
+                         !__builtin_mul_overflow(mnk, k, &mnk) &&
+                         mnk / parts <= (size_t{1} << 20);
+  return short_job ? detail::Schedule::kDynamicShort : detail::Schedule::kDynamic;
 }
 
 // The MPI front's SUMMA on `ranks` ranks for an m x n x k product, from the

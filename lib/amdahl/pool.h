@@ -85,6 +85,12 @@ void CallChunk(const void* ctx, size_t begin, size_t end) {
 // of microseconds later (the Zen 5 VM: 15-80 us, against 2 us for Scale i64
 // 20,000 on one thread).
 enum class Schedule { kDynamic, kPinned, kDynamicShort, kPinnedShort };
+inline bool IsPinned(Schedule s) {
+  return s == Schedule::kPinned || s == Schedule::kPinnedShort;
+}
+inline bool IsShort(Schedule s) {
+  return s == Schedule::kDynamicShort || s == Schedule::kPinnedShort;
+}
 
 // Runs fn(ctx, chunk) for every chunk; ctx is a copy of the JobContext per
 // thread.

@@ -71,9 +71,8 @@ inline InPlace ReadInPlace(const GemmConfig& cfg, size_t m, size_t n, size_t k, 
                            bool tb, size_t ldb) {
   // B not transposed, its rows within a span that stays in L2: the
   // microkernel reads it in place (row stride ldb; a ragged last vector under
-  // a mask) and packing it would cost more than it saves. (The span, not the
-  // elements: rows far apart in a larger matrix would conflict in the caches.)
-  const bool b_in_place = !tb && k * ldb * sizeof(T) <= cfg.b_in_place_max_bytes;
+  // a mask) and packing it would cost more than it saves.
+  const bool b_in_place = ReadsBInPlace(cfg, tb, k, ldb, sizeof(T));
   // A, not transposed, is read in place up to cfg's limit (64x L2 by
   // default): packing it (a transpose into mr-row slivers) costs as much as
   // the multiply for small products and saves nothing for larger ones
@@ -404,15 +403,7 @@ template <typename T>
   // block in one round of misses (the lambda's thirteen references to the
   // caller's stack were a round of their own).
   const GemmParts<T> parts{cfg, macros, op_a, op_b, m, n, k, tm, tn, alpha, beta, c, ldc};
-  // Up to 1 Mi multiply-adds a part (~10 us on a core) a short job, which
-  // runs on the caller alone where a worker sleeps (pool.h), the same parts
-  // in turn: waking one takes longer.
-  size_t mnk = 0;
-  const bool short_job = !__builtin_mul_overflow(m, n, &mnk) &&
-                         !__builtin_mul_overflow(mnk, k, &mnk) &&
-                         mnk / (tm * tn) <= (size_t{1} << 20);
-  detail::ParallelRunOf(0, tm * tn, 1, tm * tn,
-                        short_job ? detail::Schedule::kDynamicShort : detail::Schedule::kDynamic,
+  detail::ParallelRunOf(0, tm * tn, 1, tm * tn, GemmSchedule(m, n, k, tm * tn),
                         [p = &parts](size_t t, size_t) { p->Run(t); });
 }
 

@@ -136,11 +136,8 @@ class Pool {
     if (!lock.owns_lock()) return 0;
     const size_t workers = EnsureWorkers(threads - 1);
     if (workers == 0) return 0;
-    const bool short_job = schedule == detail::Schedule::kDynamicShort ||
-                           schedule == detail::Schedule::kPinnedShort;
-    if (short_job && ShortCallFindsSleepers(workers)) return 0;
-    const bool pinned_chunks = schedule == detail::Schedule::kPinned ||
-                               schedule == detail::Schedule::kPinnedShort;
+    if (detail::IsShort(schedule) && ShortCallFindsSleepers(workers)) return 0;
+    const bool pinned_chunks = detail::IsPinned(schedule);
 
     const uint16_t participants = pinned_chunks ? static_cast<uint16_t>(workers + 1) : 0;
     if (!pinned_chunks) next_.store(0, std::memory_order_relaxed);
@@ -325,14 +322,13 @@ class Pool {
   static uint32_t WaitForStart(WorkerSlot& s, uint32_t seen) {
     for (;;) {
       const auto deadline = std::chrono::steady_clock::now() + kSpinTime;
-      for (;;) {
+      do {
         for (int i = 0; i < 256; ++i) {
           const uint32_t e = s.start.load(std::memory_order_acquire);
           if (e != seen) return e;
           CpuRelax();
         }
-        if (std::chrono::steady_clock::now() >= deadline) break;
-      }
+      } while (std::chrono::steady_clock::now() < deadline);
       // Sleep. The fence between `sleeping` and the look at `start` pairs
       // with the caller's between its `start` stores and its look at
       // `sleeping`: one of the two sees the other's store.
