@@ -135,12 +135,15 @@ void Tuner::TuneGemm() {
       }
       const amdahl::GemmConfig& best = kept ? winner : defaults;
       const double flops = 2.0 * static_cast<double>(n) * n * n;
+      // The fastest one-thread candidate of both stages.
+      const amdahl::GemmConfig* one_cfg = nullptr;
       double one_thread = 0;
       for (const auto& [list, result] : {std::make_pair(&tiles, &by_tile), std::make_pair(&cands, &r)}) {
         for (size_t i = 0; i < list->size(); ++i) {
           const double sec = result->seconds[i];
           if ((*list)[i].threads == 1 && sec > 0 && (one_thread == 0 || sec < one_thread)) {
             one_thread = sec;
+            one_cfg = &(*list)[i];
           }
         }
       }
@@ -150,6 +153,30 @@ void Tuner::TuneGemm() {
       e.config = best;
       e.gflops = flops / seconds * 1e-9;
       if (kept) wisdom_.gemm.push_back(e);
+      // A choice for more threads has its own one-thread entry, for calls
+      // capped at one (SetNumThreads, AMDAHL_NUM_THREADS): the tile that
+      // wins on two cores can lose on one (Zen 5, f32 512: a 4 x 4 tuned
+      // on two ran one thread at 161 GFLOPS, OpenBLAS 180). The fastest
+      // one-thread candidate where it beats the defaults on one thread, as
+      // above; else the defaults on one thread, so that the choice for more
+      // does not stand in for them.
+      if (kept && best.threads > 1 && one_cfg != nullptr) {
+        amdahl::GemmConfig one_defaults = defaults;
+        one_defaults.threads = 1;
+        amdahl::GemmWisdom one = e;
+        one.config = one_defaults;
+        one.gflops = flops / one_thread * 1e-9;
+        if (one_cfg->mr != one_defaults.mr || one_cfg->nr != one_defaults.nr ||
+            one_cfg->kc != one_defaults.kc || one_cfg->nc != one_defaults.nc ||
+            one_cfg->mc != one_defaults.mc) {
+          const amdahl::GemmConfig tuned_one = *one_cfg;
+          const Comparison cmp = CompareWithBaseline([&] { return time(tuned_one); },
+                                                     [&] { return time(one_defaults); }, 4);
+          if (cmp.tuned_wins) one.config = tuned_one;
+          one.gflops = flops / (cmp.tuned_wins ? cmp.tuned : cmp.baseline) * 1e-9;
+        }
+        wisdom_.gemm.push_back(one);
+      }
       Row row;
       row.kernel = "gemm";
       row.dtype = amdahl::DTypeName(dtype);

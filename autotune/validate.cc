@@ -73,10 +73,9 @@ bool Tuner::Validate(const amdahl::HostWisdom& saved) {
   for (size_t n : {size_t{256}, size_t{512}}) {
     const amdahl::GemmConfig defaults = amdahl::DefaultGemmConfig(DType::kF32, n, n, n);
     amdahl::GemmConfig chosen = defaults;
-    for (const amdahl::GemmWisdom& e : saved.gemm) {
-      if (e.dtype == DType::kF32 && e.bucket == amdahl::GemmBucket(n, n, n)) {
-        chosen = amdahl::ApplyGemmWisdom(defaults, e);
-      }
+    if (const amdahl::GemmWisdom* e = amdahl::FindGemmWisdom(
+            saved, DType::kF32, amdahl::GemmBucket(n, n, n), threads_)) {
+      chosen = amdahl::ApplyGemmWisdom(defaults, *e);
     }
     const bool found = std::string(chosen.source) != "defaults";
     // Every tile at its own blocks, and the wide grid of blocks for the

@@ -45,6 +45,15 @@ loops, gemm = left("loops "), left("gemm/f32/")
 assert len(loops) == 3 and len(gemm) == 1, (loops, gemm)
 assert gemm[0] >= 0.48 * loops[0], ("GEMM's share", loops[0], gemm[0])
 PY
+  # A GEMM entry for more threads comes with one for one thread (calls
+  # capped at one take it, not the tile chosen for more).
+  python3 - "$out" <<'PY' || { cat "$out"; exit 1; }
+import json, sys
+for host in json.load(open(sys.argv[1]))["hosts"]:
+    keys = {(g["dtype"], g["bucket"], g["threads"]) for g in host["gemm"]}
+    for dtype, bucket, threads in keys:
+        assert threads == 1 or (dtype, bucket, 1) in keys, ("no one-thread entry", dtype, bucket)
+PY
   set +e
   "$tune" --validate --out "$out" >"$work/validate.txt" 2>&1
   code=$?

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -393,6 +394,67 @@ TEST_F(WisdomFile, InterpolatedEntriesSayso) {
   EXPECT_TRUE(got.loops[1].interpolated);
 }
 
+// A bucket holds one GEMM entry per thread count the tuner chose for; a
+// call takes the one for the threads it may use.
+TEST(GemmWisdomChoice, TheEntryForTheThreadsACallMayUse) {
+  HostWisdom w;
+  auto add = [&w](DType dtype, int bucket, size_t threads) {
+    GemmWisdom e;
+    e.dtype = dtype;
+    e.bucket = bucket;
+    e.config.threads = threads;
+    w.gemm.push_back(e);
+  };
+  add(DType::kF32, 10, 16);
+  add(DType::kF32, 10, 1);
+  add(DType::kF32, 10, 2);
+  add(DType::kF64, 10, 4);
+  add(DType::kF32, 9, 2);
+  auto threads_of = [&w](DType dtype, int bucket, size_t threads) -> size_t {
+    const GemmWisdom* e = FindGemmWisdom(w, dtype, bucket, threads);
+    return e == nullptr ? 0 : e->config.threads;
+  };
+  EXPECT_EQ(1u, threads_of(DType::kF32, 10, 1));   // its own
+  EXPECT_EQ(2u, threads_of(DType::kF32, 10, 2));
+  EXPECT_EQ(16u, threads_of(DType::kF32, 10, 3));  // the fewest above, capped
+  EXPECT_EQ(16u, threads_of(DType::kF32, 10, 15));
+  EXPECT_EQ(16u, threads_of(DType::kF32, 10, 16));
+  EXPECT_EQ(16u, threads_of(DType::kF32, 10, 64));  // the most below
+  EXPECT_EQ(4u, threads_of(DType::kF64, 10, 1));
+  EXPECT_EQ(4u, threads_of(DType::kF64, 10, 8));
+  EXPECT_EQ(2u, threads_of(DType::kF32, 9, 1));
+  EXPECT_EQ(0u, threads_of(DType::kF64, 9, 2));  // none measured
+  EXPECT_EQ(0u, threads_of(DType::kI32, 10, 2));
+  // The order in the file does not matter.
+  std::reverse(w.gemm.begin(), w.gemm.end());
+  EXPECT_EQ(1u, threads_of(DType::kF32, 10, 1));
+  EXPECT_EQ(2u, threads_of(DType::kF32, 10, 2));
+  EXPECT_EQ(16u, threads_of(DType::kF32, 10, 3));
+}
+
+// A save that measures a bucket again replaces all its thread counts' entries.
+TEST_F(WisdomFile, ABucketMeasuredAgainReplacesEveryThreadCount) {
+  HostWisdom first = Sample("cpu A");
+  GemmWisdom one = first.gemm[0];
+  one.config.threads = 1;
+  one.config.kc = 256;
+  first.gemm.push_back(one);
+  SaveWisdom(path_, first);
+  HostWisdom got;
+  std::string why;
+  ASSERT_TRUE(Load(first.host, &got, &why)) << why;
+  ASSERT_EQ(2u, got.gemm.size());
+  EXPECT_EQ(256u, FindGemmWisdom(got, DType::kF32, 10, 1)->config.kc);
+  EXPECT_EQ(384u, FindGemmWisdom(got, DType::kF32, 10, 2)->config.kc);
+  HostWisdom second = Sample("cpu A");
+  second.gemm[0].config.threads = 1;  // one thread won this time
+  second.gemm[0].config.kc = 128;
+  SaveWisdom(path_, second);
+  ASSERT_TRUE(Load(first.host, &got, &why)) << why;
+  ASSERT_EQ(1u, got.gemm.size());
+  EXPECT_EQ(128u, got.gemm[0].config.kc);
+}
+
 TEST(WisdomBuckets, Boundaries) {
   EXPECT_EQ(0, LoopBucket(0));
   EXPECT_EQ(0, LoopBucket(1));
@@ -425,6 +487,24 @@ TEST(WisdomLibrary, ChildUsesTheFile) {
     EXPECT_STREQ("wisdom", g.source);
     EXPECT_EQ(384u, g.kc);
   }
+  // f64 at 2^9 has an entry for two threads and one for one, each with a
+  // tile of this target (ReadsTheFileOnceAndMissesGently wrote them).
+  const std::vector<GemmTileShape> tiles = GemmTiles(DType::kF64);
+  SetNumThreads(1);
+  const GemmConfig on_one = GetGemmConfig(DType::kF64, 512, 512, 512);
+  EXPECT_EQ(tiles.back().mr, on_one.mr);
+  EXPECT_EQ(tiles.back().nr, on_one.nr);
+  EXPECT_EQ(1u, on_one.threads);
+  EXPECT_EQ(200u, on_one.kc);
+  SetNumThreads(2);
+  if (NumThreads() == 2) {
+    const GemmConfig on_two = GetGemmConfig(DType::kF64, 512, 512, 512);
+    EXPECT_EQ(tiles[0].mr, on_two.mr);
+    EXPECT_EQ(tiles[0].nr, on_two.nr);
+    EXPECT_EQ(2u, on_two.threads);
+    EXPECT_EQ(300u, on_two.kc);
+  }
+  SetNumThreads(0);
 }
 
 // Starts with no file, then saves one and reloads it in the same process.
@@ -486,6 +566,18 @@ TEST(WisdomLibrary, ReadsTheFileOnceAndMissesGently) {
   const std::string path = (dir / "w.json").string();
   HostWisdom w = Sample("");
   w.host = CurrentHostKey();
+  // f64 2^9: the first tile on two threads, the last on one.
+  const std::vector<GemmTileShape> tiles = GemmTiles(DType::kF64);
+  for (size_t threads : {2, 1}) {
+    const GemmTileShape& tile = threads == 2 ? tiles[0] : tiles.back();
+    GemmWisdom e;
+    e.dtype = DType::kF64;
+    e.bucket = 9;
+    e.config = DefaultGemmConfig(DType::kF64, 512, 512, 512, tile);
+    e.config.kc = threads == 2 ? 300 : 200;
+    e.config.threads = threads;
+    w.gemm.push_back(e);
+  }
   SaveWisdom(path, w);
   auto r = amdahl_test::RunSelf("AMDAHL_WISDOM=" + path, "WisdomLibrary.ChildUsesTheFile");
   EXPECT_EQ(0, r.exit_code) << r.output;

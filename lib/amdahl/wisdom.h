@@ -51,7 +51,11 @@ struct LoopWisdom {
 };
 
 // GEMM's tuned configuration for products whose cube-root size
-// (m n k)^(1/3) lies in [2^bucket, 2^(bucket+1)).
+// (m n k)^(1/3) lies in [2^bucket, 2^(bucket+1)). A bucket may hold one
+// entry per thread count (config.threads): the tuner's choice over all the
+// host's threads, and where that is more than one, its choice on one
+// thread (a tile that wins on two cores can lose on one). FindGemmWisdom
+// picks the entry for the threads a call may use.
 struct GemmWisdom {
   DType dtype = DType::kF32;
   int bucket = 0;
@@ -104,6 +108,13 @@ struct HostWisdom {
   std::vector<GemmWisdom> gemm;
   MpiWisdom mpi;
 };
+
+// The entry of w for a product of `dtype` in size bucket `bucket` that may
+// use `threads` threads (NumThreads()), or nullptr: the one measured at
+// that thread count; else the fewest threads above it (run capped, as a
+// choice for more cores is closer than one for fewer); else the most below.
+AMDAHL_API const GemmWisdom* FindGemmWisdom(const HostWisdom& w, DType dtype, int bucket,
+                                            size_t threads);
 
 // Size buckets: floor(log2(n)), and floor(log2((m n k)^(1/3))).
 AMDAHL_API int LoopBucket(size_t n);

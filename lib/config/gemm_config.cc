@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "amdahl/config.h"
@@ -259,16 +260,31 @@ GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
   // Measured blocks for this size, if the tuner ran here with a tile this
   // target compiles. (Active wisdom always came through the loader.)
   if (const HostWisdom* w = ActiveWisdom()) {
-    const int bucket = GemmBucket(m, n, k);
-    for (const GemmWisdom& e : w->gemm) {
-      if (e.dtype == dtype && e.bucket == bucket) {
-        return ApplyLoadedGemmWisdom(Defaults(dtype, m, n, k), e);
-      }
+    if (const GemmWisdom* e = FindGemmWisdom(*w, dtype, GemmBucket(m, n, k), NumThreads())) {
+      return ApplyLoadedGemmWisdom(Defaults(dtype, m, n, k), *e);
     }
   }
   // Built in the caller's result (a named copy returned on two paths was
   // copied, and its reload stalled on the stores that had just filled it).
   return Defaults(dtype, m, n, k);
+}
+
+const GemmWisdom* FindGemmWisdom(const HostWisdom& w, DType dtype, int bucket,
+                                 size_t threads) {
+  // Rank of an entry for `threads`, lower is closer: the same count, then
+  // counts above it (nearest first), then counts below (nearest first).
+  auto rank = [threads](size_t t) -> size_t {
+    if (t >= threads) return t - threads;
+    return std::numeric_limits<size_t>::max() / 2 + (threads - t);
+  };
+  const GemmWisdom* best = nullptr;
+  for (const GemmWisdom& e : w.gemm) {
+    if (e.dtype == dtype && e.bucket == bucket &&
+        (best == nullptr || rank(e.config.threads) < rank(best->config.threads))) {
+      best = &e;
+    }
+  }
+  return best;
 }
 
 GemmConfig ApplyGemmWisdom(const GemmConfig& defaults, const GemmWisdom& e) {
