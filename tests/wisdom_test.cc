@@ -517,10 +517,15 @@ TEST(WisdomLibrary, ChildReloadsAfterASave) {
   l.bucket = 21;
   l.interpolated = true;
   w.loops.push_back(l);
+  // GEMM's entry too, where the sample's tile is this target's.
+  const bool gemm_applies = IsGemmTile(DType::kF32, {8, 48, 16});
+  EXPECT_STREQ("defaults", GetGemmConfig(DType::kF32, 1024, 1024, 1024).source);
   SaveWisdom(WisdomPath(), w);
   EXPECT_STREQ("defaults", GetLoopConfig(Kernel::kTriad, DType::kF64, 1 << 20).source);
   ReloadWisdom();
   EXPECT_STREQ("wisdom", GetLoopConfig(Kernel::kTriad, DType::kF64, 1 << 20).source);
+  EXPECT_STREQ(gemm_applies ? "wisdom" : "defaults",
+               GetGemmConfig(DType::kF32, 1024, 1024, 1024).source);
   EXPECT_STREQ("interpolated", GetLoopConfig(Kernel::kTriad, DType::kF64, 1 << 21).source);
   EXPECT_EQ(12345u, GetLoopConfig(Kernel::kTriad, DType::kF64, 1 << 21).serial_cutoff);
 }

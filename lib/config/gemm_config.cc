@@ -7,12 +7,14 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "amdahl/config.h"
 #include "amdahl/error.h"
 #include "amdahl/pool.h"
 #include "amdahl/topology.h"
 #include "amdahl/wisdom.h"
+#include "lib/config/active_table.h"
 #include "lib/config/json_fields.h"
 #include "lib/config/records.h"
 #include "lib/hooks.h"
@@ -77,6 +79,43 @@ struct TargetTiles {
       if (tile[i].mr == t.mr && tile[i].nr == t.nr && tile[i].lanes == t.lanes) return true;
     }
     return false;
+  }
+};
+
+// Whether entry e suits a call that may use `threads` threads better than
+// `best` (null: any entry does): FindGemmWisdom's rule. Rank, lower is
+// closer: the same count, then counts above it (nearest first), then
+// counts below (nearest first).
+inline bool CloserFor(size_t threads, const GemmWisdom& e, const GemmWisdom* best) {
+  auto rank = [threads](size_t t) -> size_t {
+    if (t >= threads) return t - threads;
+    return std::numeric_limits<size_t>::max() / 2 + (threads - t);
+  };
+  return best == nullptr || rank(e.config.threads) < rank(best->config.threads);
+}
+
+// One wisdom's GEMM entries by dtype and size bucket, each bucket's (one per
+// thread count) side by side: a call looks at its bucket's, not at the
+// whole list (40 entries of a 60 s tune were 10 ns of a 4^3 product's 43,
+// Zen 5 2026-12-03).
+struct GemmTable {
+  const HostWisdom* wisdom;  // what the table was built from (may be null)
+  std::vector<const GemmWisdom*> entries[kNumDTypes][kTableBuckets];
+  explicit GemmTable(const HostWisdom* w) : wisdom(w) {
+    if (w == nullptr) return;
+    for (const GemmWisdom& e : w->gemm) {
+      if (e.bucket < 0 || e.bucket >= kTableBuckets) continue;
+      entries[static_cast<size_t>(e.dtype)][e.bucket].push_back(&e);
+    }
+  }
+  // FindGemmWisdom's entry, from the table.
+  const GemmWisdom* Find(DType dtype, int bucket, size_t threads) const {
+    if (bucket < 0 || bucket >= kTableBuckets) return nullptr;
+    const GemmWisdom* best = nullptr;
+    for (const GemmWisdom* e : entries[static_cast<size_t>(dtype)][bucket]) {
+      if (CloserFor(threads, *e, best)) best = e;
+    }
+    return best;
   }
 };
 
@@ -260,7 +299,8 @@ GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
   // Measured blocks for this size, if the tuner ran here with a tile this
   // target compiles. (Active wisdom always came through the loader.)
   if (const HostWisdom* w = ActiveWisdom()) {
-    if (const GemmWisdom* e = FindGemmWisdom(*w, dtype, GemmBucket(m, n, k), NumThreads())) {
+    if (const GemmWisdom* e =
+            ActiveTable<GemmTable>(w).Find(dtype, GemmBucket(m, n, k), NumThreads())) {
       return ApplyLoadedGemmWisdom(Defaults(dtype, m, n, k), *e);
     }
   }
@@ -271,18 +311,9 @@ GemmConfig GetGemmConfig(DType dtype, size_t m, size_t n, size_t k) {
 
 const GemmWisdom* FindGemmWisdom(const HostWisdom& w, DType dtype, int bucket,
                                  size_t threads) {
-  // Rank of an entry for `threads`, lower is closer: the same count, then
-  // counts above it (nearest first), then counts below (nearest first).
-  auto rank = [threads](size_t t) -> size_t {
-    if (t >= threads) return t - threads;
-    return std::numeric_limits<size_t>::max() / 2 + (threads - t);
-  };
   const GemmWisdom* best = nullptr;
   for (const GemmWisdom& e : w.gemm) {
-    if (e.dtype == dtype && e.bucket == bucket &&
-        (best == nullptr || rank(e.config.threads) < rank(best->config.threads))) {
-      best = &e;
-    }
+    if (e.dtype == dtype && e.bucket == bucket && CloserFor(threads, e, best)) best = &e;
   }
   return best;
 }

@@ -12,6 +12,7 @@
 #include "amdahl/pool.h"
 #include "amdahl/topology.h"
 #include "amdahl/wisdom.h"
+#include "lib/config/active_table.h"
 #include "lib/config/json_fields.h"
 #include "lib/config/records.h"
 #include "lib/hooks.h"
@@ -57,13 +58,11 @@ LoopConfig DefaultLoopConfig(Kernel kernel, DType dtype) {
   return c;
 }
 
-constexpr int kNumBuckets = 64;
-
 // Defaults per kernel and type, and one wisdom's entries per size bucket.
 struct LoopTable {
   const HostWisdom* wisdom;  // what the table was built from (may be null)
   LoopConfig defaults[kNumKernels][kNumDTypes];
-  const LoopConfig* tuned[kNumKernels][kNumDTypes][kNumBuckets] = {};
+  const LoopConfig* tuned[kNumKernels][kNumDTypes][kTableBuckets] = {};
   explicit LoopTable(const HostWisdom* w) : wisdom(w) {
     for (int k = 0; k < kNumKernels; ++k) {
       for (int t = 0; t < kNumDTypes; ++t) {
@@ -72,33 +71,14 @@ struct LoopTable {
     }
     if (w == nullptr) return;
     for (const LoopWisdom& e : w->loops) {
-      if (e.bucket < 0 || e.bucket >= kNumBuckets) continue;
+      if (e.bucket < 0 || e.bucket >= kTableBuckets) continue;
       tuned[static_cast<size_t>(e.kernel)][static_cast<size_t>(e.dtype)][e.bucket] =
           &e.config;
     }
   }
 };
 
-// The table of the active wisdom, rebuilt when ReloadWisdom() switched it.
-// Tables are never freed: a kernel on another thread may still read the
-// last one (they are small, and a reload is rare).
-const LoopTable& GetLoopTable() {
-  static std::atomic<const LoopTable*> table{nullptr};
-  static std::mutex mu;
-  const HostWisdom* w = ActiveWisdom();
-  const LoopTable* t = table.load(std::memory_order_acquire);
-  if (t != nullptr && t->wisdom == w) return *t;
-  std::lock_guard<std::mutex> lock(mu);
-  t = table.load(std::memory_order_relaxed);
-  if (t == nullptr || t->wisdom != w) {
-    // Retired tables stay reachable (and so are no leak to LeakSanitizer).
-    static auto* retired = new std::vector<const LoopTable*>();
-    if (t != nullptr) retired->push_back(t);
-    t = new LoopTable(w);
-    table.store(t, std::memory_order_release);
-  }
-  return *t;
-}
+const LoopTable& GetLoopTable() { return ActiveTable<LoopTable>(ActiveWisdom()); }
 
 }  // namespace
 
