@@ -3,9 +3,7 @@
 // JSON fields, validation, and the tuner's override.
 #include <algorithm>
 #include <atomic>
-#include <mutex>
 #include <string>
-#include <vector>
 
 #include "amdahl/config.h"
 #include "amdahl/error.h"
